@@ -1,0 +1,42 @@
+"""The ``ruisseau`` command: Ruisseau's own commands first, every Django command behind them."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS = [
+    ("demo", "migrate, load sample data and serve a demo on http://127.0.0.1:8000"),
+    ("serve", "run the production web server (granian, static files through WhiteNoise)"),
+    ("migrate", "create or upgrade the database tables"),
+    ("settle", "settle a closed period: settle [--period YYYY-MM] [--dry-run]"),
+    ("ledger", "ledger check: recompute every balance and verify every invariant"),
+    ("subscriptions", "subscriptions fire [--period YYYY-MM]: create this period's subscription flattrs"),
+    ("createoperator", "create an operator (back-office) account"),
+    ("manage", "any other Django management command, e.g. 'ruisseau manage shell'"),
+]
+
+
+def usage() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = ["usage: ruisseau COMMAND [options]   (ruisseau COMMAND --help for a command's options)", "", "commands:"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in COMMANDS]
+    lines += ["", "Configuration comes from RUISSEAU_* environment variables: see docs/configuration.md."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return
+    if argv[0] == "manage":
+        argv = argv[1:] or ["help"]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ruisseau.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ruisseau", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""Small helpers for the raw SQL of set-based jobs, which runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import connection
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def sha256_sql(expression: str) -> str:
+    """SQL that hashes a text expression to lower-case hex on either database."""
+    if is_postgres():
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+    return f"ruisseau_sha256({expression})"
+
+
+def _sha256_hex(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+@receiver(connection_created)
+def _register_sqlite_functions(sender, connection, **kwargs):  # noqa: ARG001 (signal API)
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("ruisseau_sha256", 1, _sha256_hex, deterministic=True)
+
+
+def execute(sql: str, params: dict | list | tuple = ()) -> int:
+    """Run one statement; return the number of rows it touched."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def fetchall(sql: str, params: dict | list | tuple = ()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def fetchone(sql: str, params: dict | list | tuple = ()) -> tuple | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()

@@ -1,0 +1,26 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from ruisseau.demo.data import DEMO_PASSWORD, OPERATOR, demo_loaded, load_demo
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the sample data (once) and serve the demo on http://127.0.0.1:8000"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-serve", action="store_true", help="prepare the data and stop")
+
+    def handle(self, *args, port, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if demo_loaded():
+            self.stdout.write("Demo data already loaded.")
+        else:
+            load_demo()
+            self.stdout.write("Demo data loaded: last month is settled, this month is open.")
+        self.stdout.write(
+            f"Sign in to the back-office at /admin/ as {OPERATOR[0]} / {OPERATOR[1]}; "
+            f"sample people alice, bruno, chloe, david, emma share the password {DEMO_PASSWORD}."
+        )
+        if not no_serve:
+            call_command("serve", host="127.0.0.1", port=port, workers=1)

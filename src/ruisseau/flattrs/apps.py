@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FlattrsConfig(AppConfig):
+    name = "ruisseau.flattrs"
+    label = "flattrs"
+    verbose_name = "Flattrs"

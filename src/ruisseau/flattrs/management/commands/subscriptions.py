@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from ruisseau.errors import RuisseauError
+from ruisseau.flattrs.subscriptions import materialise
+from ruisseau.periods import Period
+
+
+class Command(BaseCommand):
+    help = "'subscriptions fire': create the period's flattr for every running subscription (idempotent; run from cron on the 1st)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["fire"])
+        parser.add_argument("--period", help="YYYY-MM (default: the current period)")
+
+    def handle(self, *args, action, period=None, **options):
+        try:
+            target = Period.parse(period) if period else Period.containing(timezone.now())
+        except RuisseauError as exc:
+            raise CommandError(str(exc)) from None
+        created = materialise(target)
+        self.stdout.write(f"{created} subscription flattrs created for {target}")

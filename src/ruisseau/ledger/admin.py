@@ -1,0 +1,36 @@
+"""The ledger in the back-office: visible, never editable."""
+
+from django.contrib import admin
+
+from ruisseau.ledger.models import Account, Journal, Transfer
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ("id", "kind", "user", "currency", "balance_cents", "closed_at")
+    list_filter = ("kind", "currency")
+    search_fields = ("user__username",)
+
+
+@admin.register(Journal)
+class JournalAdmin(ReadOnlyAdmin):
+    list_display = ("id", "idempotency_key", "kind", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("idempotency_key",)
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    list_display = ("id", "journal_id", "debit_account", "credit_account", "amount_cents", "reason", "created_at")
+    list_filter = ("reason",)

@@ -1,0 +1,33 @@
+"""Money is an integer number of cents in the deployment's single currency."""
+
+from __future__ import annotations
+
+import re
+
+from ruisseau.errors import InvalidInput
+
+_AMOUNT_RE = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:€|eur|EUR)?\s*$")
+
+
+def parse_amount(text: str) -> int:
+    """Turn a typed amount such as ``5``, ``5.5``, ``5,50`` or ``5,50 €`` into cents."""
+    match = _AMOUNT_RE.match(str(text))
+    if not match:
+        raise InvalidInput(f"{text!r} is not an amount: write euros and cents, e.g. 5 or 5.50")
+    units, fraction = match.group(1), match.group(2) or "0"
+    return int(units) * 100 + int(fraction.ljust(2, "0"))
+
+
+def format_cents(cents: int, currency: str = "EUR", *, decimal: str = ".") -> str:
+    """``158`` → ``1.58 €``; the web layer passes ``decimal=","`` for French."""
+    sign = "-" if cents < 0 else ""
+    units, rest = divmod(abs(int(cents)), 100)
+    symbol = "€" if currency == "EUR" else currency
+    return f"{sign}{units:,}".replace(",", "\u202f") + f"{decimal}{rest:02d} {symbol}"
+
+
+def require_cents(value: object, what: str) -> int:
+    """Reject floats, bools and other types where an integer cent amount is required."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"{what} must be a whole number of cents, got {value!r}")
+    return value

@@ -1,0 +1,138 @@
+"""``settle_period``: turn a closed period's flattrs into money movements (DESIGN.md §3.3–3.4).
+
+Guarantees: single-instance (a concurrent run raises SettlementBusy), idempotent (a settled
+period is reported, not settled again), resumable (each stage commits with its progress marker;
+a crash loses at most the stage in flight, which is redone), and exact (the ledger batch checks
+every giver's shares plus fee against their spend and leaves settlement clearing at zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ruisseau.db import fetchone
+from ruisseau.errors import InvalidInput
+from ruisseau.flattrs.models import Flattr
+from ruisseau.ledger.accounts import system_account
+from ruisseau.ledger.errors import InsufficientFunds
+from ruisseau.ledger.models import AccountKind
+from ruisseau.periods import Period
+from ruisseau.settlement import stages
+from ruisseau.settlement.lock import settlement_lock
+from ruisseau.settlement.models import RunStatus, SettlementRun
+from ruisseau.settlement.report import SettlementReport, build_report
+
+Stage = tuple[str, Callable[[stages.RunContext], None]]
+
+
+def _post(ctx: stages.RunContext) -> None:
+    fee = system_account(AccountKind.FEE_INCOME)
+    clearing = system_account(AccountKind.SETTLEMENT_CLEARING)
+    before = stages.clearing_balance(clearing.id)
+    stages.post_to_ledger(ctx, fee.id, clearing.id)
+    after = stages.clearing_balance(clearing.id)
+    if after != before:  # every cent that left a giver must have reached an owner or the fee
+        raise InsufficientFunds(f"Settlement of {ctx.period} left {after - before} cents in clearing; rolled back")
+
+
+STAGES: list[Stage] = [
+    ("materialise subscriptions", stages.materialise),
+    ("snapshot givers", stages.snapshot_givers),
+    ("snapshot eligible owners", stages.snapshot_eligible_owners),
+    ("split", stages.split),
+    ("post to ledger", _post),
+]
+
+
+class _DryRun(Exception):
+    def __init__(self, report: SettlementReport) -> None:
+        self.report = report
+
+
+def last_closed_period(now: datetime | None = None) -> Period:
+    return Period.containing(now or timezone.now()) - 1
+
+
+def settle_period(period: Period, *, now: datetime | None = None, dry_run: bool = False) -> SettlementReport:
+    """Settle ``period``. Raises InvalidInput when the period is still open or an earlier one is
+    unsettled, SettlementBusy when another run holds the lock."""
+    now = now or timezone.now()
+    if not period.is_closed(now):
+        raise InvalidInput(f"{period} is still open: it can be settled from {period.end:%Y-%m-%d %H:%M} UTC")
+    with settlement_lock():
+        _require_earlier_settled(period)
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    run = _start_or_resume(period, now)
+                    if run.status == RunStatus.DONE:
+                        return SettlementReport.from_stored(run, already_settled=True)
+                    for _name, stage in STAGES[run.stages_done :]:
+                        stage(_context(run, now))
+                    raise _DryRun(build_report(run, dry_run=True))
+            except _DryRun as done:
+                return done.report
+        run = _start_or_resume(period, now)
+        if run.status == RunStatus.DONE:
+            return SettlementReport.from_stored(run, already_settled=True)
+        for index, (_name, stage) in enumerate(STAGES):
+            if index < run.stages_done:
+                continue
+            with transaction.atomic():
+                _isolate()
+                stage(_context(run, now))
+                SettlementRun.objects.filter(id=run.id).update(stages_done=index + 1)
+        with transaction.atomic():
+            run.refresh_from_db()
+            report = build_report(run, dry_run=False)
+            run.status, run.finished_at, run.report = RunStatus.DONE, timezone.now(), report.as_dict()
+            run.save(update_fields=["status", "finished_at", "report"])
+        return report
+
+
+def _start_or_resume(period: Period, now: datetime) -> SettlementRun:
+    run, _created = SettlementRun.objects.get_or_create(
+        period=period.first_day,
+        defaults={
+            "fee_bps": settings.FEE_BPS,
+            "receive_requires_giving": settings.RECEIVE_REQUIRES_GIVING,
+            "pledge_months": settings.PLEDGE_MONTHS,
+            "started_at": now,
+        },
+    )
+    return run
+
+
+def _context(run: SettlementRun, now: datetime) -> stages.RunContext:
+    return stages.RunContext(
+        period=Period.from_date(run.period),
+        fee_bps=run.fee_bps,
+        receive_requires_giving=run.receive_requires_giving,
+        pledge_months=run.pledge_months,
+        now=now,
+    )
+
+
+def _isolate() -> None:
+    # One snapshot for every statement of the stage, so a flattr taken back mid-stage cannot make
+    # the statements disagree with each other (SQLite's single writer gives this already).
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _require_earlier_settled(period: Period) -> None:
+    flattr = Flattr._meta.db_table
+    row = fetchone(
+        f"""SELECT MIN(period) FROM {flattr} WHERE period < %s
+            AND period NOT IN (SELECT period FROM {SettlementRun._meta.db_table} WHERE status = %s)""",
+        [period.first_day, RunStatus.DONE.value],
+    )
+    if row and row[0]:
+        earlier = row[0] if not isinstance(row[0], str) else datetime.fromisoformat(row[0]).date()
+        raise InvalidInput(f"Settle {Period.from_date(earlier)} first: periods are settled in order")

@@ -1,0 +1,42 @@
+"""Read models for the public overview pages (no writes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db.models import Count
+
+from ruisseau.flattrs.models import Flattr
+from ruisseau.periods import Period
+from ruisseau.settlement.models import RunStatus, SettlementRun, ThingRevenue
+
+
+def home(now: datetime) -> dict:
+    current = Period.containing(now)
+    last_run = SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period").first()
+    revenue = []
+    if last_run is not None:
+        revenue = list(
+            ThingRevenue.objects.filter(period=last_run.period)
+            .select_related("thing", "user")
+            .order_by("-revenue_cents", "thing_id", "user_id")[:20]
+        )
+    trending = list(
+        Flattr.objects.filter(period=current.first_day, thing__hidden=False)
+        .values("thing_id", "thing__title", "thing__url", "thing__category")
+        .annotate(flattrs=Count("id"))
+        .order_by("-flattrs", "thing_id")[:10]
+    )
+    return {
+        "current_period": current,
+        "current_flattrs": Flattr.objects.filter(period=current.first_day).count(),
+        "last_run": last_run,
+        "last_period": Period.from_date(last_run.period) if last_run else None,
+        "report": last_run.report if last_run else None,
+        "revenue": revenue,
+        "trending": trending,
+        "currency": settings.CURRENCY,
+        "fee_percent": settings.FEE_BPS / 100,
+        "min_budget_cents": settings.MIN_BUDGET_CENTS,
+    }
