@@ -83,8 +83,10 @@ def settle_period(period: Period, *, now: datetime | None = None, dry_run: bool 
         for index, (_name, stage) in enumerate(STAGES):
             if index < run.stages_done:
                 continue
+            outermost = not connection.in_atomic_block
             with transaction.atomic():
-                _isolate()
+                if outermost:
+                    _isolate()
                 stage(_context(run, now))
                 SettlementRun.objects.filter(id=run.id).update(stages_done=index + 1)
         with transaction.atomic():

@@ -1,0 +1,236 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from ruisseau.errors import InvalidInput
+from ruisseau.flattrs import services as flattrs, subscriptions
+from ruisseau.flattrs.models import Pledge, PledgeState
+from ruisseau.ledger import accounts
+from ruisseau.ledger.models import Account, AccountKind, Journal, Transfer
+from ruisseau.settlement import run as settlement
+from ruisseau.settlement.models import GiverStatement, SettlementRun, ThingRevenue
+from ruisseau.settlement.statements import giver_period
+from ruisseau.things.models import OwnerVerification
+from ruisseau.things.services import verify_owner
+from tests import factories
+from tests.factories import PERIOD, at
+
+pytestmark = pytest.mark.django_db
+AFTER = at(PERIOD + 1, day=1, hour=2)
+
+
+def settle(period=PERIOD, **kwargs):
+    return settlement.settle_period(period, now=kwargs.pop("now", at(period + 1, hour=2)), **kwargs)
+
+
+def worked_example():
+    """Budget 5 €, fee 5 %, three flattrs: 159 + 158 + 158 cents, fee 25 cents."""
+    giver = factories.user("giver", budget_cents=500, funds_cents=2_000)
+    creators = [factories.user(f"creator{i}", budget_cents=200, funds_cents=1_000) for i in range(3)]
+    things = [factories.thing(c) for c in creators]
+    for minute, thing in enumerate(things):
+        flattrs.flattr_thing(giver.id, thing.id, now=at(day=3, minute=minute))
+    # Give to receive: each creator flattrs something too, so they are eligible.
+    extra = factories.thing(factories.user("outsider", funds_cents=0))
+    for creator in creators:
+        flattrs.flattr_thing(creator.id, extra.id, now=at(day=4))
+    return giver, creators, things
+
+
+def test_worked_example_to_the_cent():
+    giver, creators, things = worked_example()
+    report = settle()
+    assert accounts.funds_cents(giver.id) == 1_500
+    assert [accounts.earnings_cents(c.id) for c in creators] == [159, 158, 158]
+    statement = giver_period(giver.id, PERIOD)
+    assert [(line.thing_id, line.cents) for line in statement.paid] == [(t.id, c) for t, c in zip(things, [159, 158, 158])]
+    assert statement.statement.fee_cents == 25
+    # The creators' own flattrs go to an outsider who gives nothing: pledges, not charged.
+    assert report.flattrs_paid == 3 and report.pledges_new == 3
+    assert report.fees_cents == 25 and report.total_spent_cents == 500
+    call_command("ledger", "check", stdout=StringIO())
+
+
+def test_a_second_run_changes_nothing():
+    worked_example()
+    settle()
+    before = _ledger_state()
+    again = settle()
+    assert again.already_settled
+    assert _ledger_state() == before
+
+
+def test_dry_run_writes_nothing():
+    worked_example()
+    counts = (Journal.objects.count(), GiverStatement.objects.count(), SettlementRun.objects.count())
+    report = settle(dry_run=True)
+    assert report.dry_run and report.total_spent_cents == 500
+    assert (Journal.objects.count(), GiverStatement.objects.count(), SettlementRun.objects.count()) == counts
+    assert settle().total_spent_cents == report.total_spent_cents
+
+
+def test_open_periods_and_out_of_order_periods_are_refused():
+    worked_example()
+    with pytest.raises(InvalidInput, match="still open"):
+        settle(now=at(day=28))
+    flattrs.flattr_thing(
+        factories.user().id, factories.thing(factories.user()).id, now=at(PERIOD + 1, day=2)
+    )
+    with pytest.raises(InvalidInput, match=f"Settle {PERIOD} first"):
+        settle(PERIOD + 1)
+    assert not SettlementRun.objects.exists()
+
+
+def test_give_to_receive_holds_revenue_of_non_givers_as_pledges():
+    giver = factories.user(budget_cents=400)
+    lazy = factories.user(funds_cents=0)  # owns a thing but gives nothing
+    active = factories.user()
+    lazy_thing, active_thing = factories.thing(lazy), factories.thing(active)
+    flattrs.flattr_thing(giver.id, lazy_thing.id, now=at(day=2))
+    flattrs.flattr_thing(giver.id, active_thing.id, now=at(day=3))
+    flattrs.flattr_thing(active.id, factories.thing(giver).id, now=at(day=3))
+    settle()
+    assert accounts.earnings_cents(lazy.id) == 0
+    assert accounts.earnings_cents(active.id) == 380  # the whole net budget goes to the one payable flattr
+    assert Pledge.objects.get(thing=lazy_thing).state == PledgeState.WAITING
+
+
+@override_settings(RECEIVE_REQUIRES_GIVING=False)
+def test_without_give_to_receive_everyone_verified_is_paid():
+    giver = factories.user(budget_cents=400)
+    lazy = factories.user(funds_cents=0)
+    flattrs.flattr_thing(giver.id, factories.thing(lazy).id, now=at(day=2))
+    settle()
+    assert accounts.earnings_cents(lazy.id) == 380
+
+
+@override_settings(RECEIVE_REQUIRES_GIVING=False, PLEDGE_MONTHS=3)
+def test_pledges_become_payable_when_an_owner_is_verified_and_lapse_after_their_months():
+    giver = factories.user(budget_cents=300, funds_cents=5_000)
+    creator = factories.user()
+    waiting = factories.thing(creator, verified=False)
+    never = factories.thing(factories.user(), verified=False)
+    paid_thing = factories.thing(factories.user())
+    flattrs.flattr_thing(giver.id, waiting.id, now=at(day=2))
+    flattrs.flattr_thing(giver.id, never.id, now=at(day=3))
+    flattrs.flattr_thing(giver.id, paid_thing.id, now=at(day=4))
+    settle()
+    assert giver_period(giver.id, PERIOD).statement.spend_cents == 300  # only the payable flattr is charged
+    assert Pledge.objects.filter(state=PledgeState.WAITING).count() == 2
+
+    verify_owner(waiting.id, creator.id, method=OwnerVerification.OPERATOR, now=at(PERIOD + 1))
+    settle(PERIOD + 1)  # no new flattr: the pledge alone makes the giver spend this period's budget
+    assert accounts.earnings_cents(creator.id) == 285
+    assert Pledge.objects.get(thing=waiting).state == PledgeState.PAID
+    statement = giver_period(giver.id, PERIOD + 1)
+    assert [line.thing_id for line in statement.paid] == [waiting.id]
+
+    settle(PERIOD + 2)
+    assert Pledge.objects.get(thing=never).state == PledgeState.LAPSED  # PERIOD … PERIOD + 2: three chances
+    assert Pledge.objects.get(thing=never).resolved_period == (PERIOD + 2).first_day
+    call_command("ledger", "check", stdout=StringIO())
+
+
+def test_subscriptions_are_paid_in_the_periods_they_cover():
+    giver = factories.user(budget_cents=300, funds_cents=5_000)
+    creator = factories.user()
+    thing = factories.thing(creator)
+    flattrs.flattr_thing(giver.id, thing.id, now=at(PERIOD - 1, day=5))
+    subscriptions.subscribe(giver.id, thing.id, 3, now=at(PERIOD - 1, day=5))
+    flattrs.flattr_thing(creator.id, factories.thing(giver).id, now=at(day=2))  # creator gives too
+    with override_settings(RECEIVE_REQUIRES_GIVING=False):
+        settle(PERIOD - 1)
+    report = settle()
+    assert report.flattrs_paid == 2
+    assert accounts.earnings_cents(creator.id) == 285 * 2  # PERIOD - 1 by click, PERIOD by subscription
+
+
+def test_funds_short_of_the_budget_spend_what_there_is():
+    giver = factories.user(budget_cents=500, funds_cents=600)
+    creator = factories.user()
+    flattrs.flattr_thing(giver.id, factories.thing(creator).id, now=at(day=2))
+    flattrs.flattr_thing(creator.id, factories.thing(giver).id, now=at(day=2))
+    accounts_before = accounts.funds_cents(giver.id)
+    # The giver's funds drop below the budget before the period closes (an operator refund, say).
+    from ruisseau.ledger import services as ledger
+    from ruisseau.ledger.models import Reason
+
+    ledger.post("refund-test", Reason.REFUND, [ledger.Leg(
+        accounts.user_account(giver.id, AccountKind.USER_FUNDS),
+        accounts.system_account(AccountKind.OUTSIDE_WORLD), accounts_before - 120, Reason.REFUND)])
+    settle()
+    statement = giver_period(giver.id, PERIOD).statement
+    assert (statement.spend_cents, statement.fee_cents) == (120, 6)
+    assert accounts.funds_cents(giver.id) == 0
+
+
+def test_cli_settle_prints_the_report_and_errors_in_one_line():
+    worked_example()
+    out = StringIO()
+    with override_settings():
+        call_command("settle", "--period", str(PERIOD), "--dry-run", stdout=out)
+    assert "dry run" in out.getvalue() and "flattrs paid                 3" in out.getvalue()
+    with pytest.raises(CommandError, match="not a period"):
+        call_command("settle", "--period", "2026-3")
+    with pytest.raises(CommandError, match="not a valid period"):
+        call_command("settle", "--period", "2026-13")
+
+
+# --- Crash safety -------------------------------------------------------------------------------
+
+
+class Crash(Exception):
+    pass
+
+
+def _ledger_state():
+    """Everything settlement writes, keyed so that ids of new rows do not matter."""
+    balances = sorted(Account.objects.values_list("kind", "user_id", "balance_cents"))
+    transfers = sorted(
+        Transfer.objects.values_list(
+            "journal__idempotency_key", "debit_account__kind", "debit_account__user_id",
+            "credit_account__kind", "credit_account__user_id", "amount_cents", "reason",
+        )
+    )
+    statements = sorted(GiverStatement.objects.values_list(
+        "period", "user_id", "funds_cents", "active_giver", "payable_count", "spend_cents", "fee_cents",
+        "share_cents", "extra_count"))
+    revenue = sorted(ThingRevenue.objects.values_list("period", "thing_id", "user_id", "flattr_count", "revenue_cents"))
+    pledges = sorted(Pledge.objects.values_list("flattr_id", "state", "resolved_period"))
+    return balances, transfers, statements, revenue, pledges
+
+
+def _crashing(stage, when):
+    def wrapper(ctx):
+        if when == "before":
+            raise Crash(f"crash before {stage.__name__}")
+        stage(ctx)
+        raise Crash(f"crash after {stage.__name__}'s writes, before its commit")
+
+    return wrapper
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("index", range(len(settlement.STAGES)))
+def test_a_crash_at_any_stage_then_a_rerun_equals_an_uninterrupted_run(monkeypatch, index, when):
+    worked_example()
+    with transaction.atomic():
+        settle()
+        expected = _ledger_state()
+        transaction.set_rollback(True)
+    name, stage = settlement.STAGES[index]
+    crashing = list(settlement.STAGES)
+    crashing[index] = (name, _crashing(stage, when))
+    monkeypatch.setattr(settlement, "STAGES", crashing)
+    with pytest.raises(Crash):
+        settle()
+    assert SettlementRun.objects.get().stages_done == index  # earlier stages committed, this one not
+    monkeypatch.undo()
+    report = settle()
+    assert not report.already_settled
+    assert _ledger_state() == expected
+    call_command("ledger", "check", stdout=StringIO())
