@@ -42,33 +42,33 @@ def post_batch(source_sql: str, params: dict, *, now: datetime) -> BatchResult:
     execute(f"DROP TABLE IF EXISTS {_DELTAS}")
     execute(f"CREATE TEMP TABLE {_BATCH} AS {source_sql}", params)
     execute(f"CREATE INDEX {_BATCH}_key ON {_BATCH} (idempotency_key)")
-    try:
-        _refuse_conflicts(journal)
-        replayed = execute(
-            f"DELETE FROM {_BATCH} WHERE idempotency_key IN (SELECT idempotency_key FROM {journal})"
-        )
-        _lock_and_check(account)
-        journals = execute(
-            f"""INSERT INTO {journal} (idempotency_key, input_hash, kind, created_at)
-                SELECT idempotency_key, {sha256_sql('MIN(journal_input)')}, MIN(kind), %(now)s
-                FROM {_BATCH} WHERE 1 = 1 GROUP BY idempotency_key""",
-            {"now": now},
-        )
-        transfers = execute(
-            f"""INSERT INTO {transfer}
-                    (journal_id, debit_account_id, credit_account_id, amount_cents, currency, reason, created_at)
-                SELECT j.id, b.debit_account_id, b.credit_account_id, b.amount_cents, %(currency)s, b.reason, %(now)s
-                FROM {_BATCH} b JOIN {journal} j ON j.idempotency_key = b.idempotency_key""",
-            {"now": now, "currency": settings.CURRENCY},
-        )
-        execute(
-            f"""UPDATE {account} SET balance_cents = {account}.balance_cents + d.delta
-                FROM {_DELTAS} d WHERE {account}.id = d.account_id AND d.delta <> 0"""
-        )
-        total = fetchone(f"SELECT COALESCE(SUM(amount_cents), 0) FROM {_BATCH}")[0]
-    finally:
-        execute(f"DROP TABLE IF EXISTS {_BATCH}")
-        execute(f"DROP TABLE IF EXISTS {_DELTAS}")
+    _refuse_conflicts(journal)
+    replayed = execute(
+        f"DELETE FROM {_BATCH} WHERE idempotency_key IN (SELECT idempotency_key FROM {journal})"
+    )
+    _lock_and_check(account)
+    journals = execute(
+        f"""INSERT INTO {journal} (idempotency_key, input_hash, kind, created_at)
+            SELECT idempotency_key, {sha256_sql('MIN(journal_input)')}, MIN(kind), %(now)s
+            FROM {_BATCH} WHERE 1 = 1 GROUP BY idempotency_key""",
+        {"now": now},
+    )
+    transfers = execute(
+        f"""INSERT INTO {transfer}
+                (journal_id, debit_account_id, credit_account_id, amount_cents, currency, reason, created_at)
+            SELECT j.id, b.debit_account_id, b.credit_account_id, b.amount_cents, %(currency)s, b.reason, %(now)s
+            FROM {_BATCH} b JOIN {journal} j ON j.idempotency_key = b.idempotency_key""",
+        {"now": now, "currency": settings.CURRENCY},
+    )
+    execute(
+        f"""UPDATE {account} SET balance_cents = {account}.balance_cents + d.delta
+            FROM {_DELTAS} d WHERE {account}.id = d.account_id AND d.delta <> 0"""
+    )
+    total = fetchone(f"SELECT COALESCE(SUM(amount_cents), 0) FROM {_BATCH}")[0]
+    # On error the transaction rolls back, and the temporary tables with it (DDL is transactional
+    # on both databases), so no clean-up runs in an aborted transaction and hides the real error.
+    execute(f"DROP TABLE {_BATCH}")
+    execute(f"DROP TABLE {_DELTAS}")
     return BatchResult(journals=journals, transfers=transfers, replayed_transfers=replayed, amount_cents=total)
 
 

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+import logging
+
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from ruisseau.db import fetchone
@@ -27,6 +29,7 @@ from ruisseau.settlement.lock import settlement_lock
 from ruisseau.settlement.models import RunStatus, SettlementRun
 from ruisseau.settlement.report import SettlementReport, build_report
 
+logger = logging.getLogger(__name__)
 Stage = tuple[str, Callable[[stages.RunContext], None]]
 
 
@@ -80,15 +83,9 @@ def settle_period(period: Period, *, now: datetime | None = None, dry_run: bool 
         run = _start_or_resume(period, now)
         if run.status == RunStatus.DONE:
             return SettlementReport.from_stored(run, already_settled=True)
-        for index, (_name, stage) in enumerate(STAGES):
-            if index < run.stages_done:
-                continue
-            outermost = not connection.in_atomic_block
-            with transaction.atomic():
-                if outermost:
-                    _isolate()
-                stage(_context(run, now))
-                SettlementRun.objects.filter(id=run.id).update(stages_done=index + 1)
+        for index, (name, stage) in enumerate(STAGES):
+            if index >= run.stages_done:
+                _run_stage(run, index, name, stage, now)
         with transaction.atomic():
             run.refresh_from_db()
             report = build_report(run, dry_run=False)
@@ -120,12 +117,34 @@ def _context(run: SettlementRun, now: datetime) -> stages.RunContext:
     )
 
 
-def _isolate() -> None:
-    # One snapshot for every statement of the stage, so a flattr taken back mid-stage cannot make
-    # the statements disagree with each other (SQLite's single writer gives this already).
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+# The split reads flattrs and pledges in several statements: on PostgreSQL they share one snapshot,
+# so a pledge taken back mid-stage cannot make them disagree (SQLite's single writer gives this
+# already). The ledger stage needs the opposite: READ COMMITTED with row locks, so that it adds
+# to the latest balances however many top-ups commit meanwhile.
+SNAPSHOT_STAGES = {"split"}
+RETRIES = 3
+
+
+def _run_stage(run: SettlementRun, index: int, name: str, stage, now: datetime) -> None:
+    for attempt in range(1, RETRIES + 1):
+        outermost = not connection.in_atomic_block
+        try:
+            with transaction.atomic():
+                if outermost and name in SNAPSHOT_STAGES and connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                stage(_context(run, now))
+                SettlementRun.objects.filter(id=run.id).update(stages_done=index + 1)
+            return
+        except OperationalError as exc:
+            # A concurrent writer won a serialization race; the stage left no trace, so redo it.
+            if not outermost or attempt == RETRIES or _sqlstate(exc) not in {"40001", "40P01"}:
+                raise
+            logger.warning("settlement stage %r of %s retried after %s", name, run.period, exc)
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
 
 
 def _require_earlier_settled(period: Period) -> None:
