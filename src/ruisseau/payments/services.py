@@ -53,12 +53,13 @@ def add_funds(user_id: int, amount_cents: int, *, idempotency_key: str, now: dat
         return _replay(Payment.objects.get(idempotency_key=key), user_id, amount_cents)
     result = provider.charge(user_id=user_id, amount_cents=amount_cents, currency=settings.CURRENCY,
                              idempotency_key=key)
+    payment.provider_reference, payment.completed_at = result.reference, timezone.now()
+    if not result.succeeded:
+        # Recorded before raising, so a retry with the same key gives the same answer.
+        payment.status, payment.failure_message = PaymentStatus.FAILED, result.message[:300]
+        payment.save()
+        raise PaymentDeclined(result.message or "The payment was declined")
     with transaction.atomic():
-        payment.provider_reference, payment.completed_at = result.reference, timezone.now()
-        if not result.succeeded:
-            payment.status, payment.failure_message = PaymentStatus.FAILED, result.message[:300]
-            payment.save()
-            raise PaymentDeclined(result.message or "The payment was declined")
         clearing = accounts.system_account(AccountKind.PROVIDER_CLEARING)
         outside = accounts.system_account(AccountKind.OUTSIDE_WORLD)
         ledger.post(
