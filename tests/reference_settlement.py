@@ -122,6 +122,7 @@ class PeriodResult:
     budgets: dict[int, int]  # every user's budget in force
     active_givers: set[int]
     givers: dict[int, tuple[int, int]]  # giver -> (spend, fee), only givers with a payable flattr
+    payable_counts: dict[int, int]  # giver -> number of payable flattrs
     flattr_cents: dict[int, int]  # flattr id -> cents, every flattr paid in the period
     owner_cents: dict[tuple[int, int], int]  # (thing, owner) -> cents
     thing_flattrs: dict[int, int]  # thing -> number of flattrs paid to it in the period
@@ -255,6 +256,7 @@ def simulate(
             candidates.setdefault(flattr.user, []).append(flattr)
 
         givers = {}
+        payable_counts = {}
         flattr_cents = {}
         owner_cents: dict[tuple[int, int], int] = {}
         thing_flattrs: dict[int, int] = {}
@@ -269,6 +271,7 @@ def simulate(
             fee = fee_of(spend, rules.fee_bps)
             net = spend - fee
             givers[giver] = (spend, fee)
+            payable_counts[giver] = len(payable)
             shares = flattr_shares(net, payable)
             funds[giver] -= spend
             for flattr in payable:
@@ -301,6 +304,7 @@ def simulate(
                 budgets=dict(budget),
                 active_givers=active_givers,
                 givers=givers,
+                payable_counts=payable_counts,
                 flattr_cents=flattr_cents,
                 owner_cents=owner_cents,
                 thing_flattrs=thing_flattrs,
