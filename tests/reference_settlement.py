@@ -123,7 +123,9 @@ class PeriodResult:
     active_givers: set[int]
     givers: dict[int, tuple[int, int]]  # giver -> (spend, fee), only givers with a payable flattr
     payable_counts: dict[int, int]  # giver -> number of payable flattrs
+    splits: dict[int, tuple[int, int]]  # giver -> (share, number of flattrs that got one cent more)
     flattr_cents: dict[int, int]  # flattr id -> cents, every flattr paid in the period
+    flattr_givers: dict[int, int]  # flattr id -> giver, every flattr paid in the period
     owner_cents: dict[tuple[int, int], int]  # (thing, owner) -> cents
     thing_flattrs: dict[int, int]  # thing -> number of flattrs paid to it in the period
     pledges: dict[int, PledgeState]  # flattr id -> state, every pledge so far
@@ -257,7 +259,9 @@ def simulate(
 
         givers = {}
         payable_counts = {}
+        splits = {}
         flattr_cents = {}
+        flattr_givers = {}
         owner_cents: dict[tuple[int, int], int] = {}
         thing_flattrs: dict[int, int] = {}
         for giver in sorted(candidates):
@@ -273,10 +277,12 @@ def simulate(
             givers[giver] = (spend, fee)
             payable_counts[giver] = len(payable)
             shares = flattr_shares(net, payable)
+            splits[giver] = (net // len(payable), net % len(payable))
             funds[giver] -= spend
             for flattr in payable:
                 cents = shares[flattr.id]
                 flattr_cents[flattr.id] = cents
+                flattr_givers[flattr.id] = giver
                 thing_flattrs[flattr.thing] = thing_flattrs.get(flattr.thing, 0) + 1
                 for owner_id, part in split_among_owners(cents, eligible_owners(flattr.thing)).items():
                     key = (flattr.thing, owner_id)
@@ -305,7 +311,9 @@ def simulate(
                 active_givers=active_givers,
                 givers=givers,
                 payable_counts=payable_counts,
+                splits=splits,
                 flattr_cents=flattr_cents,
+                flattr_givers=flattr_givers,
                 owner_cents=owner_cents,
                 thing_flattrs=thing_flattrs,
                 pledges=dict(pledges),
