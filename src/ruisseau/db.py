@@ -30,6 +30,22 @@ def _register_sqlite_functions(sender, connection, **kwargs):  # noqa: ARG001 (s
         connection.connection.create_function("ruisseau_sha256", 1, _sha256_hex, deterministic=True)
 
 
+def analyze(*tables: str) -> None:
+    """Refresh planner statistics of tables a batch just filled (PostgreSQL). Without them the
+    planner believes a freshly written table is nearly empty and picks nested loops over it."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+
+
+def batch_memory(megabytes: int = 256) -> None:
+    """Let this transaction's sorts and hashes stay in memory (PostgreSQL's default is 4 MB)."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{int(megabytes)}MB'")
+
+
 def execute(sql: str, params: dict | list | tuple = ()) -> int:
     """Run one statement; return the number of rows it touched."""
     with connection.cursor() as cursor:

@@ -234,3 +234,16 @@ def test_a_crash_at_any_stage_then_a_rerun_equals_an_uninterrupted_run(monkeypat
     assert not report.already_settled
     assert _ledger_state() == expected
     call_command("ledger", "check", stdout=StringIO())
+
+
+def test_ledger_check_catches_statements_that_disagree_with_the_ledger():
+    giver, creators, things = worked_example()
+    settle()
+    call_command("ledger", "check", stdout=StringIO())
+    # A statement claiming one cent more than the ledger moved (kept internally balanced).
+    GiverStatement.objects.filter(user=giver).update(spend_cents=501, extra_count=2)
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger", "check", stdout=out)
+    assert f"giver {giver.id} spent 501 by statement but 500 in the ledger" in out.getvalue()
+    assert "spent 501 but fees 25 + owners 475 = 500" in out.getvalue()

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
-from ruisseau.db import execute, fetchall, fetchone, is_postgres, sha256_sql
+from ruisseau.db import analyze, execute, fetchall, fetchone, is_postgres, sha256_sql
 from ruisseau.ledger.errors import IdempotencyConflict, InsufficientFunds
 from ruisseau.ledger.models import MAY_GO_NEGATIVE, Account, Journal, Transfer
 
@@ -42,6 +42,7 @@ def post_batch(source_sql: str, params: dict, *, now: datetime) -> BatchResult:
     execute(f"DROP TABLE IF EXISTS {_DELTAS}")
     execute(f"CREATE TEMP TABLE {_BATCH} AS {source_sql}", params)
     execute(f"CREATE INDEX {_BATCH}_key ON {_BATCH} (idempotency_key)")
+    analyze(_BATCH)
     _refuse_conflicts(journal)
     replayed = execute(
         f"DELETE FROM {_BATCH} WHERE idempotency_key IN (SELECT idempotency_key FROM {journal})"
@@ -93,6 +94,7 @@ def _lock_and_check(account: str) -> None:
                 SELECT credit_account_id, amount_cents FROM {_BATCH}
             ) legs GROUP BY account_id"""
     )
+    analyze(_DELTAS)
     if is_postgres():
         # Row locks in id order, as everywhere else; SQLite already holds its single write lock.
         execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ruisseau.db import fetchall, fetchone
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState
 from ruisseau.ledger.check import CheckResult
-from ruisseau.ledger.models import Journal, Transfer
+from ruisseau.ledger.models import Account, AccountKind, Journal, Reason, Transfer
 from ruisseau.settlement.models import GiverStatement, RunStatus, SettlementRun, ThingRevenue
 
 _G, _R, _RUN = GiverStatement._meta.db_table, ThingRevenue._meta.db_table, SettlementRun._meta.db_table
@@ -13,27 +13,37 @@ _T, _J = Transfer._meta.db_table, Journal._meta.db_table
 _F, _P = Flattr._meta.db_table, Pledge._meta.db_table
 
 
-def _key_prefix(column: str) -> str:
-    # 'settle:2026-10:giver:' for a period column holding 2026-10-01, on either database.
+def _period_key(column: str) -> str:
+    # 'settle:2026-10' for a period column holding 2026-10-01, on either database.
     return f"'settle:' || SUBSTR(CAST({column} AS TEXT), 1, 7)"
 
 
+# The transfers of each settled period's journal, with the user whose account they touch.
+_MOVES = f"""SELECT r.period, t.reason, a.user_id, a.kind, t.amount_cents
+    FROM {_RUN} r JOIN {_J} j ON j.idempotency_key = {_period_key('r.period')}
+    JOIN {_T} t ON t.journal_id = j.id
+    JOIN {Account._meta.db_table} a ON a.id = CASE WHEN t.reason = %(give)s THEN t.debit_account_id
+                                                   ELSE t.credit_account_id END
+    WHERE r.status = %(done)s"""
+
+
 def givers_match_ledger() -> CheckResult:
-    """Each giver's statement equals what the ledger took from their funds, leg by leg."""
+    """Each giver's statement equals what the period's journal took from their funds."""
     count = fetchone(f"SELECT COUNT(*) FROM {_G} WHERE spend_cents > 0")[0]
     rows = fetchall(
-        f"""SELECT g.period, g.user_id, g.spend_cents, COALESCE(SUM(t.amount_cents), 0)
-            FROM {_G} g
-            JOIN {_RUN} r ON r.period = g.period AND r.status = %s
-            LEFT JOIN {_J} j ON j.idempotency_key = {_key_prefix('g.period')} || ':giver:' || CAST(g.user_id AS TEXT)
-            LEFT JOIN {_T} t ON t.journal_id = j.id
-            GROUP BY g.period, g.user_id, g.spend_cents
-            HAVING g.spend_cents <> COALESCE(SUM(t.amount_cents), 0)
+        f"""SELECT COALESCE(g.period, m.period), COALESCE(g.user_id, m.user_id),
+                   COALESCE(g.spend_cents, 0), COALESCE(m.total, 0)
+            FROM (SELECT g.period, g.user_id, g.spend_cents FROM {_G} g
+                  JOIN {_RUN} r ON r.period = g.period AND r.status = %(done)s WHERE g.spend_cents > 0) g
+            FULL OUTER JOIN (SELECT period, user_id, SUM(amount_cents) AS total FROM ({_MOVES}) mv
+                             WHERE kind = %(funds)s GROUP BY period, user_id) m
+                 ON m.period = g.period AND m.user_id = g.user_id
+            WHERE COALESCE(g.spend_cents, 0) <> COALESCE(m.total, 0)
             LIMIT 20""",
-        [RunStatus.DONE.value],
+        _params(),
     )
     return CheckResult(
-        "every giver's settlement journal equals their statement's spend",
+        "every giver's spend in the statements equals what the ledger took from their funds",
         count,
         [f"{p}: giver {u} spent {s} by statement but {led} in the ledger" for p, u, s, led in rows],
     )
@@ -42,21 +52,32 @@ def givers_match_ledger() -> CheckResult:
 def owners_match_ledger() -> CheckResult:
     count = fetchone(f"SELECT COUNT(*) FROM (SELECT DISTINCT period, user_id FROM {_R}) x")[0]
     rows = fetchall(
-        f"""SELECT o.period, o.user_id, o.total, COALESCE(SUM(t.amount_cents), 0)
-            FROM (SELECT period, user_id, SUM(revenue_cents) AS total FROM {_R} GROUP BY period, user_id) o
-            JOIN {_RUN} r ON r.period = o.period AND r.status = %s
-            LEFT JOIN {_J} j ON j.idempotency_key = {_key_prefix('o.period')} || ':owner:' || CAST(o.user_id AS TEXT)
-            LEFT JOIN {_T} t ON t.journal_id = j.id
-            GROUP BY o.period, o.user_id, o.total
-            HAVING o.total <> COALESCE(SUM(t.amount_cents), 0)
+        f"""SELECT COALESCE(o.period, m.period), COALESCE(o.user_id, m.user_id),
+                   COALESCE(o.total, 0), COALESCE(m.total, 0)
+            FROM (SELECT v.period, v.user_id, SUM(v.revenue_cents) AS total FROM {_R} v
+                  JOIN {_RUN} r ON r.period = v.period AND r.status = %(done)s
+                  GROUP BY v.period, v.user_id) o
+            FULL OUTER JOIN (SELECT period, user_id, SUM(amount_cents) AS total FROM ({_MOVES}) mv
+                             WHERE kind = %(earnings)s GROUP BY period, user_id) m
+                 ON m.period = o.period AND m.user_id = o.user_id
+            WHERE COALESCE(o.total, 0) <> COALESCE(m.total, 0)
             LIMIT 20""",
-        [RunStatus.DONE.value],
+        _params(),
     )
     return CheckResult(
         "every owner's revenue statements equal what the ledger paid them",
         count,
         [f"{p}: owner {u} earned {s} by statement but {led} in the ledger" for p, u, s, led in rows],
     )
+
+
+def _params() -> dict:
+    return {
+        "done": RunStatus.DONE.value,
+        "give": Reason.SETTLEMENT_GIVE.value,
+        "funds": AccountKind.USER_FUNDS.value,
+        "earnings": AccountKind.USER_EARNINGS.value,
+    }
 
 
 def periods_balance() -> CheckResult:

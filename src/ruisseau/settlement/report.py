@@ -83,8 +83,8 @@ def build_report(run: SettlementRun, *, dry_run: bool) -> SettlementReport:
     )
     transfers = fetchone(
         f"""SELECT COUNT(*) FROM {Transfer._meta.db_table} t JOIN {Journal._meta.db_table} j ON j.id = t.journal_id
-            WHERE j.idempotency_key LIKE %s""",
-        [f"settle:{period}:%"],
+            WHERE j.idempotency_key = %s""",
+        [f"settle:{period}"],
     )[0]
     return SettlementReport(
         period=str(period),

@@ -17,7 +17,7 @@ import logging
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from ruisseau.db import fetchone
+from ruisseau.db import batch_memory, fetchone
 from ruisseau.errors import InvalidInput
 from ruisseau.flattrs.models import Flattr
 from ruisseau.ledger.accounts import system_account
@@ -133,6 +133,7 @@ def _run_stage(run: SettlementRun, index: int, name: str, stage, now: datetime) 
                 if outermost and name in SNAPSHOT_STAGES and connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                batch_memory()
                 stage(_context(run, now))
                 SettlementRun.objects.filter(id=run.id).update(stages_done=index + 1)
             return

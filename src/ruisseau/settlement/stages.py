@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 
 from ruisseau.accounts.models import User
-from ruisseau.db import execute, fetchone
+from ruisseau.db import analyze, execute, fetchone
 from ruisseau.flattrs import subscriptions
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState
 from ruisseau.ledger import bulk
@@ -88,6 +88,7 @@ def snapshot_givers(ctx: RunContext) -> None:
             LEFT JOIN {A} a ON a.user_id = u.id AND a.kind = %(funds)s AND a.currency = %(currency)s""",
         ctx.params(funds=AccountKind.USER_FUNDS.value),
     )
+    analyze(G)
 
 
 def snapshot_eligible_owners(ctx: RunContext) -> None:
@@ -108,6 +109,7 @@ def snapshot_eligible_owners(ctx: RunContext) -> None:
               {giving}""",
         ctx.params(),
     )
+    analyze(E)
 
 
 def split(ctx: RunContext) -> None:
@@ -126,6 +128,7 @@ def split(ctx: RunContext) -> None:
         params,
     )
     _thing_revenue(params)
+    analyze(R)
     _pledges(ctx, params)
 
 
@@ -191,43 +194,48 @@ def _pledges(ctx: RunContext, params: dict) -> None:
 
 
 def post_to_ledger(ctx: RunContext, fee_account_id: int, clearing_account_id: int) -> bulk.BatchResult:
-    """Givers' funds → fee income and settlement clearing; clearing → owners' earnings.
-    One journal per giver and per owner, keyed ``settle:YYYY-MM:giver:ID`` / ``…:owner:ID``."""
+    """One journal per period, ``settle:YYYY-MM``: each giver's spend from funds into settlement
+    clearing, the period's fees from clearing to fee income, each owner's revenue from clearing
+    to earnings. The journal's input hash covers the period's totals; the statements hold the
+    per-giver fee and per-thing detail that ``ledger check`` matches against these transfers."""
     _open_missing_accounts(ctx)
-    key = f"settle:{ctx.period}"
+    params = ctx.params(
+        key=f"settle:{ctx.period}",
+        give=Reason.SETTLEMENT_GIVE.value,
+        receive=Reason.SETTLEMENT_RECEIVE.value,
+        fee_reason=Reason.SETTLEMENT_FEE.value,
+        fee_account=fee_account_id,
+        clearing=clearing_account_id,
+        funds=AccountKind.USER_FUNDS.value,
+        earnings=AccountKind.USER_EARNINGS.value,
+    )
+    givers, spent, fees = fetchone(
+        f"""SELECT COUNT(*), COALESCE(SUM(spend_cents), 0), COALESCE(SUM(fee_cents), 0)
+            FROM {G} WHERE period = %(p)s AND spend_cents > 0""",
+        params,
+    )
+    owners, paid = fetchone(
+        f"SELECT COUNT(DISTINCT user_id), COALESCE(SUM(revenue_cents), 0) FROM {R} WHERE period = %(p)s",
+        params,
+    )
+    params["input"] = f"v2:givers={givers}:spent={spent}:fees={fees}:owners={owners}:paid={paid}"
     source = f"""
-        SELECT '{key}:giver:' || CAST(g.user_id AS TEXT) AS idempotency_key,
-               'v1:' || CAST(g.spend_cents AS TEXT) || ':' || CAST(g.fee_cents AS TEXT) AS journal_input,
-               %(give)s AS kind, a.id AS debit_account_id, %(fee_account)s AS credit_account_id,
-               g.fee_cents AS amount_cents, %(fee_reason)s AS reason
+        SELECT CAST(%(key)s AS TEXT) AS idempotency_key, CAST(%(input)s AS TEXT) AS journal_input,
+               CAST(%(give)s AS TEXT) AS kind, a.id AS debit_account_id,
+               CAST(%(clearing)s AS BIGINT) AS credit_account_id,
+               g.spend_cents AS amount_cents, CAST(%(give)s AS TEXT) AS reason
         FROM {G} g JOIN {A} a ON a.user_id = g.user_id AND a.kind = %(funds)s AND a.currency = %(currency)s
-        WHERE g.period = %(p)s AND g.fee_cents > 0
+        WHERE g.period = %(p)s AND g.spend_cents > 0
         UNION ALL
-        SELECT '{key}:giver:' || CAST(g.user_id AS TEXT),
-               'v1:' || CAST(g.spend_cents AS TEXT) || ':' || CAST(g.fee_cents AS TEXT),
-               %(give)s, a.id, %(clearing)s, g.spend_cents - g.fee_cents, %(give)s
-        FROM {G} g JOIN {A} a ON a.user_id = g.user_id AND a.kind = %(funds)s AND a.currency = %(currency)s
-        WHERE g.period = %(p)s AND g.spend_cents - g.fee_cents > 0
+        SELECT %(key)s, %(input)s, %(give)s, %(clearing)s, %(fee_account)s, SUM(fee_cents), %(fee_reason)s
+        FROM {G} WHERE period = %(p)s HAVING SUM(fee_cents) > 0
         UNION ALL
-        SELECT '{key}:owner:' || CAST(r.user_id AS TEXT), 'v1:' || CAST(r.total AS TEXT),
-               %(receive)s, %(clearing)s, a.id, r.total, %(receive)s
+        SELECT %(key)s, %(input)s, %(give)s, %(clearing)s, a.id, r.total, %(receive)s
         FROM (SELECT user_id, SUM(revenue_cents) AS total FROM {R} WHERE period = %(p)s
               GROUP BY user_id) r
         JOIN {A} a ON a.user_id = r.user_id AND a.kind = %(earnings)s AND a.currency = %(currency)s
         WHERE r.total > 0"""
-    return bulk.post_batch(
-        source,
-        ctx.params(
-            give=Reason.SETTLEMENT_GIVE.value,
-            receive=Reason.SETTLEMENT_RECEIVE.value,
-            fee_reason=Reason.SETTLEMENT_FEE.value,
-            fee_account=fee_account_id,
-            clearing=clearing_account_id,
-            funds=AccountKind.USER_FUNDS.value,
-            earnings=AccountKind.USER_EARNINGS.value,
-        ),
-        now=ctx.now,
-    )
+    return bulk.post_batch(source, params, now=ctx.now)
 
 
 def _open_missing_accounts(ctx: RunContext) -> None:
