@@ -247,3 +247,14 @@ def test_ledger_check_catches_statements_that_disagree_with_the_ledger():
         call_command("ledger", "check", stdout=out)
     assert f"giver {giver.id} spent 501 by statement but 500 in the ledger" in out.getvalue()
     assert "spent 501 but fees 25 + owners 475 = 500" in out.getvalue()
+
+
+def test_ledger_check_catches_a_pledge_row_lost_after_settlement():
+    worked_example()
+    settle()
+    pledge = Pledge.objects.first()
+    Pledge.objects.filter(pk=pledge.pk).delete()  # the flattr would now look paid
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger", "check", stdout=out)
+    assert f"giver {pledge.user_id} statement says 0 payable flattrs, the flattrs say 1" in out.getvalue()

@@ -49,8 +49,11 @@ class Pledge(models.Model):
     """A flattr that was not payable when its period was settled (no eligible owner)."""
 
     flattr = models.OneToOneField(Flattr, on_delete=models.PROTECT, primary_key=True, related_name="pledge")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges")
-    thing = models.ForeignKey(Thing, on_delete=models.PROTECT, related_name="pledges")
+    # Copies of the flattr's user and thing, so pledges are found without a join; the flattr's own
+    # keys are checked, these are not re-checked row by row when settlement writes thousands.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="pledges",
+                             db_constraint=False)
+    thing = models.ForeignKey(Thing, on_delete=models.DO_NOTHING, related_name="pledges", db_constraint=False)
     since_period = models.DateField()
     state = models.CharField(max_length=8, choices=PledgeState.choices, default=PledgeState.WAITING)
     resolved_period = models.DateField(null=True, blank=True)

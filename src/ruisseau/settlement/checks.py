@@ -99,16 +99,20 @@ def statements_match_flattrs() -> CheckResult:
     """Each statement's payable count equals the flattrs that statements.py derives as paid."""
     count = fetchone(f"SELECT COUNT(*) FROM {_G}")[0]
     rows = fetchall(
-        f"""SELECT g.period, g.user_id, g.payable_count, COALESCE(a.n, 0) + COALESCE(b.n, 0)
-            FROM {_G} g
-            JOIN {_RUN} r ON r.period = g.period AND r.status = %(done)s
-            LEFT JOIN (SELECT f.period, f.user_id, COUNT(*) AS n FROM {_F} f
-                       WHERE NOT EXISTS (SELECT 1 FROM {_P} p WHERE p.flattr_id = f.id)
-                       GROUP BY f.period, f.user_id) a ON a.period = g.period AND a.user_id = g.user_id
-            LEFT JOIN (SELECT resolved_period AS period, user_id, COUNT(*) AS n FROM {_P}
-                       WHERE state = %(paid)s GROUP BY resolved_period, user_id) b
-                   ON b.period = g.period AND b.user_id = g.user_id
-            WHERE g.payable_count <> COALESCE(a.n, 0) + COALESCE(b.n, 0)
+        f"""WITH settled AS (SELECT period FROM {_RUN} WHERE status = %(done)s),
+            paid AS (
+                SELECT f.period, f.user_id FROM {_F} f
+                LEFT JOIN {_P} p ON p.flattr_id = f.id
+                WHERE p.flattr_id IS NULL AND f.period IN (SELECT period FROM settled)
+                UNION ALL
+                SELECT resolved_period, user_id FROM {_P} WHERE state = %(paid)s),
+            counted AS (SELECT period, user_id, COUNT(*) AS n FROM paid GROUP BY period, user_id),
+            stated AS (SELECT g.period, g.user_id, g.payable_count FROM {_G} g
+                       WHERE g.period IN (SELECT period FROM settled) AND g.payable_count > 0)
+            SELECT COALESCE(s.period, c.period), COALESCE(s.user_id, c.user_id),
+                   COALESCE(s.payable_count, 0), COALESCE(c.n, 0)
+            FROM stated s FULL OUTER JOIN counted c ON c.period = s.period AND c.user_id = s.user_id
+            WHERE COALESCE(s.payable_count, 0) <> COALESCE(c.n, 0)
             LIMIT 20""",
         {"done": RunStatus.DONE.value, "paid": PledgeState.PAID.value},
     )

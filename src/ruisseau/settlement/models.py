@@ -7,6 +7,11 @@ from django.db import models
 
 from ruisseau.things.models import Thing
 
+# Statement rows are derived from flattrs, users and things that are never deleted (PROTECT), and
+# a run writes them by the hundred thousand: a database-level foreign key would re-check each row
+# at commit for nothing. `ruisseau ledger check` verifies them against the ledger instead.
+DERIVED = {"on_delete": models.DO_NOTHING, "related_name": "+", "db_index": False, "db_constraint": False}
+
 
 class RunStatus(models.TextChoices):
     RUNNING = "running", "Running or interrupted"
@@ -36,7 +41,7 @@ class GiverStatement(models.Model):
     cent for the ``extra_count`` earliest (by time, then id): see statements.py."""
 
     period = models.DateField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, **DERIVED)
     budget_cents = models.BigIntegerField()
     funds_cents = models.BigIntegerField(help_text="Funds when the period was settled")
     active_giver = models.BooleanField(help_text="Flattred in the period and funds covered the budget")
@@ -65,8 +70,8 @@ class EligibleOwner(models.Model):
     """Owners who could be paid in the period, with their weights (snapshot of the run)."""
 
     period = models.DateField()
-    thing = models.ForeignKey(Thing, on_delete=models.PROTECT, related_name="+", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    thing = models.ForeignKey(Thing, **DERIVED)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, **DERIVED)
     weight_bps = models.PositiveIntegerField()
 
     class Meta:
@@ -77,8 +82,8 @@ class ThingRevenue(models.Model):
     """What one owner received for one thing in one period."""
 
     period = models.DateField()
-    thing = models.ForeignKey(Thing, on_delete=models.PROTECT, related_name="revenues", db_index=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
+    thing = models.ForeignKey(Thing, **{**DERIVED, "related_name": "revenues"})
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, **DERIVED)
     flattr_count = models.PositiveIntegerField()
     revenue_cents = models.BigIntegerField()
 
