@@ -101,3 +101,37 @@ def test_earnings_move_into_funds_without_fee_and_never_below_zero():
         move_earnings_to_funds(user.id, 201, idempotency_key="m2")
     with pytest.raises(InvalidInput):
         move_earnings_to_funds(user.id, 0, idempotency_key="m3")
+
+
+def test_a_crash_between_charge_and_credit_is_completed_by_the_retry(monkeypatch):
+    from ruisseau.ledger import services as ledger
+
+    user = factories.user(funds_cents=0)
+    real_post = ledger.post
+    charges = []
+
+    class Crash(Exception):
+        pass
+
+    def crash(*args, **kwargs):
+        raise Crash("process died after the card was charged")
+
+    from ruisseau.payments import providers
+
+    real_charge = providers.SandboxProvider.charge
+
+    def counting_charge(self, **kwargs):
+        charges.append(kwargs["idempotency_key"])
+        return real_charge(self, **kwargs)
+
+    monkeypatch.setattr(providers.SandboxProvider, "charge", counting_charge)
+    monkeypatch.setattr(ledger, "post", crash)
+    with pytest.raises(Crash):
+        add_funds(user.id, 1_500, idempotency_key="retry-me")
+    assert Payment.objects.get(idempotency_key=f"topup:{user.id}:retry-me").status == PaymentStatus.PENDING
+    assert accounts.funds_cents(user.id) == 0
+    monkeypatch.setattr(ledger, "post", real_post)
+    payment = add_funds(user.id, 1_500, idempotency_key="retry-me")
+    add_funds(user.id, 1_500, idempotency_key="retry-me")
+    assert payment.status == PaymentStatus.SUCCEEDED and accounts.funds_cents(user.id) == 1_500
+    assert len(set(charges)) == 1  # every charge attempt used the same provider key

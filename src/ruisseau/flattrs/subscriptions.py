@@ -74,7 +74,7 @@ def materialise(period: Period) -> int:
     """
     sub, flattr = Subscription._meta.db_table, Flattr._meta.db_table
     owner, thing = ThingOwner._meta.db_table, Thing._meta.db_table
-    fires = f"""s.cancelled_at IS NULL AND s.paused = %(false)s
+    fires = """s.cancelled_at IS NULL AND s.paused = %(false)s
         AND s.first_period <= %(period)s AND (s.last_period IS NULL OR s.last_period >= %(period)s)
         AND (s.last_fired_period IS NULL OR s.last_fired_period < %(period)s)"""
     params = {"period": period.first_day, "start": period.start, "false": False, "source": FlattrSource.SUBSCRIPTION}

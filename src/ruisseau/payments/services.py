@@ -25,8 +25,13 @@ class PaymentDeclined(RuisseauError):
 
 
 def add_funds(user_id: int, amount_cents: int, *, idempotency_key: str, now: datetime | None = None) -> Payment:
-    """Charge the provider and credit the user's funds once. Retrying with the same key returns
-    the first payment; reusing it for another amount is an error. Raises PaymentDeclined."""
+    """Charge the provider and credit the user's funds exactly once.
+
+    Retrying with the same key returns the first payment; reusing it for another amount is an
+    error. A payment left pending by a crash between the charge and the credit is completed by
+    the retry: providers are idempotent by key, and so is the ledger posting
+    (``payment:<id>``), so the funds are credited once however often it is retried.
+    Raises InvalidInput, NotFound, IdempotencyConflict, PaymentDeclined."""
     require_cents(amount_cents, "The amount")
     if not MIN_TOPUP_CENTS <= amount_cents <= settings.MAX_TOPUP_CENTS:
         raise InvalidInput(
@@ -34,25 +39,17 @@ def add_funds(user_id: int, amount_cents: int, *, idempotency_key: str, now: dat
             f"{format_cents(settings.MAX_TOPUP_CENTS)}, got {format_cents(amount_cents)}",
             code="invalid_amount",
         )
-    key = f"topup:{user_id}:{idempotency_key}"
-    existing = Payment.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return _replay(existing, user_id, amount_cents)
-    funds = accounts.user_account(user_id, AccountKind.USER_FUNDS) if _user_exists(user_id) else None
-    if funds is None:
+    if not User.objects.filter(id=user_id).exists():
         raise NotFound(f"No user with id {user_id}")
     now = now or timezone.now()
-    provider = get_provider()
-    try:
-        with transaction.atomic():
-            payment = Payment.objects.create(
-                user_id=user_id, provider=provider.name, amount_cents=amount_cents,
-                currency=settings.CURRENCY, idempotency_key=key, created_at=now,
-            )
-    except IntegrityError:
-        return _replay(Payment.objects.get(idempotency_key=key), user_id, amount_cents)
-    result = provider.charge(user_id=user_id, amount_cents=amount_cents, currency=settings.CURRENCY,
-                             idempotency_key=key)
+    payment = _payment_for(f"topup:{user_id}:{idempotency_key}", user_id, amount_cents, now)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return payment
+    if payment.status == PaymentStatus.FAILED:
+        raise PaymentDeclined(payment.failure_message or "The payment was declined")
+    result = get_provider().charge(
+        user_id=user_id, amount_cents=amount_cents, currency=settings.CURRENCY, idempotency_key=payment.idempotency_key
+    )
     payment.provider_reference, payment.completed_at = result.reference, timezone.now()
     if not result.succeeded:
         # Recorded before raising, so a retry with the same key gives the same answer.
@@ -60,6 +57,7 @@ def add_funds(user_id: int, amount_cents: int, *, idempotency_key: str, now: dat
         payment.save()
         raise PaymentDeclined(result.message or "The payment was declined")
     with transaction.atomic():
+        funds = accounts.user_account(user_id, AccountKind.USER_FUNDS)
         clearing = accounts.system_account(AccountKind.PROVIDER_CLEARING)
         outside = accounts.system_account(AccountKind.OUTSIDE_WORLD)
         ledger.post(
@@ -76,15 +74,20 @@ def add_funds(user_id: int, amount_cents: int, *, idempotency_key: str, now: dat
     return payment
 
 
-def _user_exists(user_id: int) -> bool:
-    return User.objects.filter(id=user_id).exists()
-
-
-def _replay(payment: Payment, user_id: int, amount_cents: int) -> Payment:
+def _payment_for(key: str, user_id: int, amount_cents: int, now: datetime) -> Payment:
+    """The payment for this key, created if new; the same key for another payment is refused."""
+    payment = Payment.objects.filter(idempotency_key=key).first()
+    if payment is None:
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    user_id=user_id, provider=get_provider().name, amount_cents=amount_cents,
+                    currency=settings.CURRENCY, idempotency_key=key, created_at=now,
+                )
+        except IntegrityError:  # the same request, concurrently
+            payment = Payment.objects.get(idempotency_key=key)
     if payment.user_id != user_id or payment.amount_cents != amount_cents:
         raise IdempotencyConflict("This idempotency key was already used for a different payment")
-    if payment.status == PaymentStatus.FAILED:
-        raise PaymentDeclined(payment.failure_message or "The payment was declined")
     return payment
 
 
@@ -93,7 +96,7 @@ def move_earnings_to_funds(user_id: int, amount_cents: int, *, idempotency_key: 
     require_cents(amount_cents, "The amount")
     if amount_cents <= 0:
         raise InvalidInput("Move a positive amount", code="invalid_amount")
-    if not _user_exists(user_id):
+    if not User.objects.filter(id=user_id).exists():
         raise NotFound(f"No user with id {user_id}")
     earnings = accounts.user_account(user_id, AccountKind.USER_EARNINGS)
     funds = accounts.user_account(user_id, AccountKind.USER_FUNDS)
