@@ -27,19 +27,28 @@ _MOVES = f"""SELECT r.period, t.reason, a.user_id, a.kind, t.amount_cents
     WHERE r.status = %(done)s"""
 
 
+def _differences(stated_sql: str, found_sql: str, params: dict) -> list[tuple]:
+    """Rows (period, user, stated, found) where two per-(period, user) sums disagree, including
+    rows present on one side only. A UNION ALL grouped once: a sort or hash on either database,
+    where a FULL OUTER JOIN of two derived tables is a nested loop on SQLite."""
+    return fetchall(
+        f"""SELECT period, user_id, SUM(stated), SUM(found) FROM (
+                SELECT period, user_id, amount AS stated, 0 AS found FROM ({stated_sql}) s
+                UNION ALL
+                SELECT period, user_id, 0, amount FROM ({found_sql}) f
+            ) both_sides GROUP BY period, user_id HAVING SUM(stated) <> SUM(found)
+            ORDER BY period, user_id LIMIT 20""",
+        params,
+    )
+
+
 def givers_match_ledger() -> CheckResult:
     """Each giver's statement equals what the period's journal took from their funds."""
     count = fetchone(f"SELECT COUNT(*) FROM {_G} WHERE spend_cents > 0")[0]
-    rows = fetchall(
-        f"""SELECT COALESCE(g.period, m.period), COALESCE(g.user_id, m.user_id),
-                   COALESCE(g.spend_cents, 0), COALESCE(m.total, 0)
-            FROM (SELECT g.period, g.user_id, g.spend_cents FROM {_G} g
-                  JOIN {_RUN} r ON r.period = g.period AND r.status = %(done)s WHERE g.spend_cents > 0) g
-            FULL OUTER JOIN (SELECT period, user_id, SUM(amount_cents) AS total FROM ({_MOVES}) mv
-                             WHERE kind = %(funds)s GROUP BY period, user_id) m
-                 ON m.period = g.period AND m.user_id = g.user_id
-            WHERE COALESCE(g.spend_cents, 0) <> COALESCE(m.total, 0)
-            LIMIT 20""",
+    rows = _differences(
+        f"""SELECT g.period, g.user_id, g.spend_cents AS amount FROM {_G} g
+            JOIN {_RUN} r ON r.period = g.period AND r.status = %(done)s WHERE g.spend_cents > 0""",
+        f"SELECT period, user_id, amount_cents AS amount FROM ({_MOVES}) mv WHERE kind = %(funds)s",
         _params(),
     )
     return CheckResult(
@@ -51,17 +60,10 @@ def givers_match_ledger() -> CheckResult:
 
 def owners_match_ledger() -> CheckResult:
     count = fetchone(f"SELECT COUNT(*) FROM (SELECT DISTINCT period, user_id FROM {_R}) x")[0]
-    rows = fetchall(
-        f"""SELECT COALESCE(o.period, m.period), COALESCE(o.user_id, m.user_id),
-                   COALESCE(o.total, 0), COALESCE(m.total, 0)
-            FROM (SELECT v.period, v.user_id, SUM(v.revenue_cents) AS total FROM {_R} v
-                  JOIN {_RUN} r ON r.period = v.period AND r.status = %(done)s
-                  GROUP BY v.period, v.user_id) o
-            FULL OUTER JOIN (SELECT period, user_id, SUM(amount_cents) AS total FROM ({_MOVES}) mv
-                             WHERE kind = %(earnings)s GROUP BY period, user_id) m
-                 ON m.period = o.period AND m.user_id = o.user_id
-            WHERE COALESCE(o.total, 0) <> COALESCE(m.total, 0)
-            LIMIT 20""",
+    rows = _differences(
+        f"""SELECT v.period, v.user_id, v.revenue_cents AS amount FROM {_R} v
+            JOIN {_RUN} r ON r.period = v.period AND r.status = %(done)s""",
+        f"SELECT period, user_id, amount_cents AS amount FROM ({_MOVES}) mv WHERE kind = %(earnings)s",
         _params(),
     )
     return CheckResult(
@@ -98,22 +100,15 @@ def periods_balance() -> CheckResult:
 def statements_match_flattrs() -> CheckResult:
     """Each statement's payable count equals the flattrs that statements.py derives as paid."""
     count = fetchone(f"SELECT COUNT(*) FROM {_G}")[0]
-    rows = fetchall(
-        f"""WITH settled AS (SELECT period FROM {_RUN} WHERE status = %(done)s),
-            paid AS (
-                SELECT f.period, f.user_id FROM {_F} f
-                LEFT JOIN {_P} p ON p.flattr_id = f.id
-                WHERE p.flattr_id IS NULL AND f.period IN (SELECT period FROM settled)
-                UNION ALL
-                SELECT resolved_period, user_id FROM {_P} WHERE state = %(paid)s),
-            counted AS (SELECT period, user_id, COUNT(*) AS n FROM paid GROUP BY period, user_id),
-            stated AS (SELECT g.period, g.user_id, g.payable_count FROM {_G} g
-                       WHERE g.period IN (SELECT period FROM settled) AND g.payable_count > 0)
-            SELECT COALESCE(s.period, c.period), COALESCE(s.user_id, c.user_id),
-                   COALESCE(s.payable_count, 0), COALESCE(c.n, 0)
-            FROM stated s FULL OUTER JOIN counted c ON c.period = s.period AND c.user_id = s.user_id
-            WHERE COALESCE(s.payable_count, 0) <> COALESCE(c.n, 0)
-            LIMIT 20""",
+    settled = f"SELECT period FROM {_RUN} WHERE status = %(done)s"
+    rows = _differences(
+        f"""SELECT period, user_id, payable_count AS amount FROM {_G}
+            WHERE payable_count > 0 AND period IN ({settled})""",
+        f"""SELECT f.period, f.user_id, 1 AS amount FROM {_F} f
+            LEFT JOIN {_P} p ON p.flattr_id = f.id
+            WHERE p.flattr_id IS NULL AND f.period IN ({settled})
+            UNION ALL
+            SELECT resolved_period, user_id, 1 FROM {_P} WHERE state = %(paid)s""",
         {"done": RunStatus.DONE.value, "paid": PledgeState.PAID.value},
     )
     return CheckResult(
