@@ -99,7 +99,12 @@ def main() -> None:
     results = []
     for vendor in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
         results.append(run_database(vendor, args, stamp))
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    for r in results:
+        r["commit"] = commit
     print_results(results)
+    print(f"\ncode: {commit or 'unknown commit'}")
     out = RESULTS / f"settle-{stamp}.json"
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"\nfull results: {out.relative_to(ROOT)}")
@@ -235,7 +240,7 @@ def db_role(args) -> None:
     t = time.perf_counter()
     ledger_ok, ledger_output, ledger_check_times = _ledger_check(args.check_timeout)
     ledger_check_s = time.perf_counter() - t
-    log(f"{args.vendor}: ledger check {'ok' if ledger_ok else 'FAILED'} in {ledger_check_s:.1f} s")
+    log(f"{args.vendor}: ledger check {'ok' if ledger_ok else 'TIMEOUT' if any(n == 'timeout' for n, _ in ledger_check_times) else 'FAILED'} in {ledger_check_s:.1f} s")
     result = {
         "vendor": args.vendor, "flattrs": candidates, "givers": gen.givers, "things": gen.things,
         "seed": args.seed, "zipf": args.zipf, "generated": gen.summary, "generate_s": generate_s,
