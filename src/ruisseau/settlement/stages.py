@@ -66,6 +66,13 @@ CANDIDATES = f"""
     SELECT f.id, f.user_id, f.thing_id, f.created_at FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
     WHERE pl.state = %(waiting)s AND pl.since_period < %(p)s"""
 
+# The same candidates, only who and what, flagged when made in P: pledges carry their giver and
+# thing, so the snapshots need no join back to the flattrs.
+CANDIDATE_KEYS = f"""
+    SELECT f.user_id, f.thing_id, 1 AS made_in_p FROM {F} f WHERE f.period = %(p)s
+    UNION ALL
+    SELECT pl.user_id, pl.thing_id, 0 FROM {P_} pl WHERE pl.state = %(waiting)s AND pl.since_period < %(p)s"""
+
 PAYABLE = f"""SELECT c.* FROM ({CANDIDATES}) c
     WHERE EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = c.thing_id)"""
 
@@ -80,10 +87,9 @@ def snapshot_givers(ctx: RunContext) -> None:
         f"""INSERT INTO {G} (period, user_id, budget_cents, funds_cents, active_giver,
                              payable_count, spend_cents, fee_cents, share_cents, extra_count)
             SELECT %(p)s, u.id, u.budget_cents, COALESCE(a.balance_cents, 0),
-                   (EXISTS (SELECT 1 FROM {F} m WHERE m.period = %(p)s AND m.user_id = u.id)
-                    AND COALESCE(a.balance_cents, 0) >= u.budget_cents),
+                   (g.made_in_p = 1 AND COALESCE(a.balance_cents, 0) >= u.budget_cents),
                    0, 0, 0, 0, 0
-            FROM (SELECT DISTINCT user_id FROM ({CANDIDATES}) c) g
+            FROM (SELECT user_id, MAX(made_in_p) AS made_in_p FROM ({CANDIDATE_KEYS}) c GROUP BY user_id) g
             JOIN {U} u ON u.id = g.user_id
             LEFT JOIN {A} a ON a.user_id = u.id AND a.kind = %(funds)s AND a.currency = %(currency)s""",
         ctx.params(funds=AccountKind.USER_FUNDS.value),
@@ -105,7 +111,7 @@ def snapshot_eligible_owners(ctx: RunContext) -> None:
             JOIN {T} t ON t.id = o.thing_id AND t.disabled = %(false)s
             JOIN {U} u ON u.id = o.user_id AND u.is_active = %(true)s AND u.closed_at IS NULL
             WHERE o.verified = %(true)s
-              AND o.thing_id IN (SELECT DISTINCT thing_id FROM ({CANDIDATES}) c)
+              AND o.thing_id IN (SELECT thing_id FROM ({CANDIDATE_KEYS}) c)
               {giving}""",
         ctx.params(),
     )
