@@ -11,7 +11,8 @@ consecutive integers. Amounts are integer cents.
 
 The rules modelled:
 
-* A flattr is *payable* in period P when its thing has at least one eligible owner in P.
+* A flattr is *payable* in period P when its thing has at least one eligible owner in P and its
+  giver is not one of them (nobody is paid from their own funds).
 * An owner is eligible in P when verified and — if ``receive_requires_giving`` — an *active giver*
   in P: they made at least one flattr whose period is P, and their funds covered their budget
   when P was settled (before any money moved in P).
@@ -267,7 +268,10 @@ def simulate(
         for giver in sorted(candidates):
             payable = []
             for flattr in candidates[giver]:
-                if eligible_owners(flattr.thing):
+                owners = eligible_owners(flattr.thing)
+                # Nobody is paid from their own funds: a giver who has since become an eligible
+                # owner of the thing makes that flattr unpayable (it waits, then lapses).
+                if owners and giver not in {owner.user for owner in owners}:
                     payable.append(flattr)
             if not payable:
                 continue  # spends nothing: the budget stays in funds

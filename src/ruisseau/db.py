@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -11,6 +12,14 @@ from django.dispatch import receiver
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def db_time(moment: datetime) -> datetime:
+    """A timestamp for raw SQL, stored as the ORM stores it: on SQLite naive UTC text (an aware
+    value would be written with '+00:00' and sort differently from ORM-written rows)."""
+    if is_postgres():
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def sha256_sql(expression: str) -> str:

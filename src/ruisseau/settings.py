@@ -76,6 +76,8 @@ MAX_BUDGET_CENTS = env_int("MAX_BUDGET_CENTS", 10_000, minimum=1)
 MIN_PAYOUT_CENTS = env_int("MIN_PAYOUT_CENTS", 1_000, minimum=1)
 MAX_TOPUP_CENTS = env_int("MAX_TOPUP_CENTS", 100_000, minimum=1)
 PLEDGE_MONTHS = env_int("PLEDGE_MONTHS", 6, minimum=1)
+# Clicks that began before midnight may still be committing: settle a period only this long after.
+SETTLE_AFTER_MINUTES = env_int("SETTLE_AFTER_MINUTES", 15, minimum=0)
 RECEIVE_REQUIRES_GIVING = env_bool("RECEIVE_REQUIRES_GIVING", True)
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox")
 if FEE_BPS >= 10_000:

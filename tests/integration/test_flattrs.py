@@ -157,3 +157,18 @@ def test_cancelled_subscriptions_stop_and_others_cannot_touch_them():
     assert Subscription.objects.get(id=sub.id).cancelled_at is not None
     # Open-ended subscriptions can be taken again once cancelled.
     subscriptions.subscribe(giver.id, thing.id, None, now=at(day=3))
+
+
+def test_the_cron_catches_up_a_missed_previous_period():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    giver = factories.user()
+    thing = factories.thing(factories.user())
+    flattrs.flattr_thing(giver.id, thing.id, now=at())
+    subscriptions.subscribe(giver.id, thing.id, 6, now=at())
+    out = StringIO()
+    call_command("subscriptions", "fire", "--period", str(PERIOD + 2), stdout=out)  # PERIOD + 1 was missed
+    assert Flattr.objects.filter(user=giver, source=FlattrSource.SUBSCRIPTION).count() == 2
+    assert "caught up" in out.getvalue()

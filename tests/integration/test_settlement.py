@@ -1,3 +1,4 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -258,3 +259,29 @@ def test_ledger_check_catches_a_pledge_row_lost_after_settlement():
     with pytest.raises(CommandError):
         call_command("ledger", "check", stdout=out)
     assert f"giver {pledge.user_id} statement says 0 payable flattrs, the flattrs say 1" in out.getvalue()
+
+
+@override_settings(RECEIVE_REQUIRES_GIVING=False)
+def test_nobody_is_paid_from_their_own_funds():
+    """A giver who becomes a verified owner of a thing after flattring it is never paid for it."""
+    alice, bob = factories.user("alice2", budget_cents=1_000, funds_cents=5_000), factories.user("bob2")
+    unknown = flattrs.flattr_url(alice.id, "https://alice.example/post", now=at(day=2)).thing
+    settle()
+    from ruisseau.things.services import set_owners
+
+    set_owners(unknown.id, {alice.id: 5_000, bob.id: 5_000}, now=at(PERIOD + 1))
+    verify_owner(unknown.id, alice.id, method=OwnerVerification.OPERATOR, now=at(PERIOD + 1))
+    verify_owner(unknown.id, bob.id, method=OwnerVerification.OPERATOR, now=at(PERIOD + 1))
+    flattrs.flattr_thing(alice.id, factories.thing(factories.user()).id, now=at(PERIOD + 1, day=3))
+    settle(PERIOD + 1)
+    assert accounts.earnings_cents(alice.id) == 0 and accounts.earnings_cents(bob.id) == 0
+    assert Pledge.objects.get(thing=unknown).state == PledgeState.WAITING
+    assert giver_period(alice.id, PERIOD + 1).statement.payable_count == 1
+    call_command("ledger", "check", stdout=StringIO())
+
+
+def test_settlement_waits_a_grace_period_after_midnight():
+    worked_example()
+    with pytest.raises(InvalidInput, match="still open"):
+        settle(now=(PERIOD + 1).start + timedelta(minutes=5))
+    assert settle(now=(PERIOD + 1).start + timedelta(minutes=15)).flattrs_paid == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,7 +99,7 @@ def load_demo(now: datetime | None = None) -> None:
     flattr_url(users["alice"].id, "https://unclaimed.example/post/1?utm_source=feed",
                title="A post by someone not on Ruisseau yet", now=last.start + timedelta(days=8))
     subscribe(users["alice"].id, things["podcast"].id, 6, now=last.start + timedelta(days=9))
-    settle_period(last, now=now)
+    settle_period(last, now=max(now, last.end + timedelta(minutes=settings.SETTLE_AFTER_MINUTES)))
 
     current = Period.containing(now)
     for minutes, (username, key) in enumerate(

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ruisseau.db import execute
+from ruisseau.db import db_time, execute
 from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.flattrs.errors import AlreadySubscribed, NotFlattred, ThingOwnerSubscribe
 from ruisseau.flattrs.models import Flattr, FlattrSource, Subscription
@@ -77,7 +77,12 @@ def materialise(period: Period) -> int:
     fires = """s.cancelled_at IS NULL AND s.paused = %(false)s
         AND s.first_period <= %(period)s AND (s.last_period IS NULL OR s.last_period >= %(period)s)
         AND (s.last_fired_period IS NULL OR s.last_fired_period < %(period)s)"""
-    params = {"period": period.first_day, "start": period.start, "false": False, "source": FlattrSource.SUBSCRIPTION}
+    params = {
+        "period": period.first_day,
+        "start": db_time(period.start),
+        "false": False,
+        "source": FlattrSource.SUBSCRIPTION,
+    }
     with transaction.atomic():
         created = execute(
             f"""INSERT INTO {flattr} (user_id, thing_id, period, created_at, source)
@@ -86,7 +91,8 @@ def materialise(period: Period) -> int:
                 WHERE {fires}
                   AND NOT EXISTS (SELECT 1 FROM {owner} o WHERE o.thing_id = s.thing_id AND o.user_id = s.user_id)
                   AND NOT EXISTS (SELECT 1 FROM {flattr} f WHERE f.user_id = s.user_id
-                                  AND f.thing_id = s.thing_id AND f.period = %(period)s)""",
+                                  AND f.thing_id = s.thing_id AND f.period = %(period)s)
+                ON CONFLICT DO NOTHING""",
             params,
         )
         execute(f"UPDATE {sub} SET last_fired_period = %(period)s WHERE id IN (SELECT s.id FROM {sub} s WHERE {fires})", params)

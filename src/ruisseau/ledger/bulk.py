@@ -17,7 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 
-from ruisseau.db import analyze, execute, fetchall, fetchone, is_postgres, sha256_sql
+from ruisseau.db import analyze, db_time, execute, fetchall, fetchone, is_postgres, sha256_sql
 from ruisseau.ledger.errors import IdempotencyConflict, InsufficientFunds
 from ruisseau.ledger.models import MAY_GO_NEGATIVE, Account, Journal, Transfer
 
@@ -52,14 +52,14 @@ def post_batch(source_sql: str, params: dict, *, now: datetime) -> BatchResult:
         f"""INSERT INTO {journal} (idempotency_key, input_hash, kind, created_at)
             SELECT idempotency_key, {sha256_sql('MIN(journal_input)')}, MIN(kind), %(now)s
             FROM {_BATCH} WHERE 1 = 1 GROUP BY idempotency_key""",
-        {"now": now},
+        {"now": db_time(now)},
     )
     transfers = execute(
         f"""INSERT INTO {transfer}
                 (journal_id, debit_account_id, credit_account_id, amount_cents, currency, reason, created_at)
             SELECT j.id, b.debit_account_id, b.credit_account_id, b.amount_cents, %(currency)s, b.reason, %(now)s
             FROM {_BATCH} b JOIN {journal} j ON j.idempotency_key = b.idempotency_key""",
-        {"now": now, "currency": settings.CURRENCY},
+        {"now": db_time(now), "currency": settings.CURRENCY},
     )
     execute(
         f"""UPDATE {account} SET balance_cents = {account}.balance_cents + d.delta

@@ -62,6 +62,11 @@ def post(key: str, kind: str, legs: Sequence[Leg], *, now: datetime | None = Non
         if replay is not None:
             return replay
         locked = _lock_accounts({leg.debit.id for leg in legs} | {leg.credit.id for leg in legs})
+        # A request with the same key may have committed while we waited for the locks: answer as
+        # it did rather than checking balances it already moved.
+        replay = _replay(key, digest)
+        if replay is not None:
+            return replay
         deltas = _deltas(legs)
         _check(locked, deltas)
         try:

@@ -9,7 +9,7 @@ every giver's shares plus fee against their spend and leaves settlement clearing
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 import logging
@@ -65,8 +65,9 @@ def settle_period(period: Period, *, now: datetime | None = None, dry_run: bool 
     """Settle ``period``. Raises InvalidInput when the period is still open or an earlier one is
     unsettled, SettlementBusy when another run holds the lock."""
     now = now or timezone.now()
-    if not period.is_closed(now):
-        raise InvalidInput(f"{period} is still open: it can be settled from {period.end:%Y-%m-%d %H:%M} UTC")
+    settle_from = period.end + timedelta(minutes=settings.SETTLE_AFTER_MINUTES)
+    if now < settle_from:
+        raise InvalidInput(f"{period} is still open: it can be settled from {settle_from:%Y-%m-%d %H:%M} UTC")
     with settlement_lock():
         _require_earlier_settled(period)
         if dry_run:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.conf import settings
 
 from ruisseau.accounts.models import User
-from ruisseau.db import analyze, execute, fetchone
+from ruisseau.db import analyze, db_time, execute, fetchone
 from ruisseau.flattrs import subscriptions
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState
 from ruisseau.ledger import bulk
@@ -73,8 +73,16 @@ CANDIDATE_KEYS = f"""
     UNION ALL
     SELECT pl.user_id, pl.thing_id, 0 FROM {P_} pl WHERE pl.state = %(waiting)s AND pl.since_period < %(p)s"""
 
-PAYABLE = f"""SELECT c.* FROM ({CANDIDATES}) c
-    WHERE EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = c.thing_id)"""
+def payable(alias: str) -> str:
+    """SQL: the flattr ``alias`` (with user_id and thing_id) is payable in P. Its thing has an
+    eligible owner, and the giver is not one: a giver who became an owner of a thing after
+    flattring it is never paid from their own funds (that flattr waits, then lapses)."""
+    return f"""(EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = {alias}.thing_id)
+        AND NOT EXISTS (SELECT 1 FROM {E} s WHERE s.period = %(p)s AND s.thing_id = {alias}.thing_id
+                        AND s.user_id = {alias}.user_id))"""
+
+
+PAYABLE = f"""SELECT c.* FROM ({CANDIDATES}) c WHERE {payable('c')}"""
 
 
 def materialise(ctx: RunContext) -> None:
@@ -170,7 +178,7 @@ def _thing_revenue(params: dict) -> None:
 
 
 def _pledges(ctx: RunContext, params: dict) -> None:
-    eligible = f"EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = {P_}.thing_id)"
+    eligible = payable(P_)
     # Waiting pledges from earlier periods: paid now if their thing has an eligible owner ...
     execute(
         f"""UPDATE {P_} SET state = %(paid)s, resolved_period = %(p)s
@@ -189,8 +197,7 @@ def _pledges(ctx: RunContext, params: dict) -> None:
     execute(
         f"""INSERT INTO {P_} (flattr_id, user_id, thing_id, since_period, state, resolved_period)
             SELECT f.id, f.user_id, f.thing_id, %(p)s, %(state)s, %(resolved)s FROM {F} f
-            WHERE f.period = %(p)s
-              AND NOT EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = f.thing_id)""",
+            WHERE f.period = %(p)s AND NOT {payable('f')}""",
         {
             **params,
             "state": (PledgeState.LAPSED if lapses_now else PledgeState.WAITING).value,
@@ -253,8 +260,9 @@ def _open_missing_accounts(ctx: RunContext) -> None:
             f"""INSERT INTO {A} (kind, user_id, currency, balance_cents, created_at)
                 SELECT %(kind)s, s.user_id, %(currency)s, 0, %(now)s FROM ({source}) s
                 WHERE NOT EXISTS (SELECT 1 FROM {A} a WHERE a.user_id = s.user_id AND a.kind = %(kind)s
-                                  AND a.currency = %(currency)s)""",
-            ctx.params(kind=kind.value, now=ctx.now),
+                                  AND a.currency = %(currency)s)
+                ON CONFLICT DO NOTHING""",
+            ctx.params(kind=kind.value, now=db_time(ctx.now)),
         )
 
 
