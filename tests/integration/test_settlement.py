@@ -248,6 +248,7 @@ def test_ledger_check_catches_statements_that_disagree_with_the_ledger():
         call_command("ledger", "check", stdout=out)
     assert f"giver {giver.id} spent 501 by statement but 500 in the ledger" in out.getvalue()
     assert "spent 501 but fees 25 + owners 475 = 500" in out.getvalue()
+    assert f"giver {giver.id} statement has spend 501, fee 25, which the rules do not give" in out.getvalue()
 
 
 def test_ledger_check_catches_a_pledge_row_lost_after_settlement():

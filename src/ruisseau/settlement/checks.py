@@ -118,4 +118,25 @@ def statements_match_flattrs() -> CheckResult:
     )
 
 
-SETTLEMENT_CHECKS = [givers_match_ledger, owners_match_ledger, periods_balance, statements_match_flattrs]
+def statements_follow_the_rules() -> CheckResult:
+    """Recompute each statement from its own inputs: spend = min(budget, funds) when something
+    was payable (else 0), fee = floor(spend × fee_bps / 10000) with the run's fee."""
+    count = fetchone(f"SELECT COUNT(*) FROM {_G}")[0]
+    rows = fetchall(
+        f"""SELECT g.period, g.user_id, g.spend_cents, g.fee_cents FROM {_G} g
+            JOIN {_RUN} r ON r.period = g.period AND r.status = %(done)s
+            WHERE g.spend_cents <> CASE WHEN g.payable_count = 0 THEN 0
+                                        WHEN g.funds_cents < g.budget_cents THEN g.funds_cents
+                                        ELSE g.budget_cents END
+               OR g.fee_cents <> g.spend_cents * r.fee_bps / 10000
+            LIMIT 20""",
+        {"done": RunStatus.DONE.value},
+    )
+    return CheckResult(
+        "every giver statement's spend and fee follow from its budget, funds and the run's fee",
+        count,
+        [f"{p}: giver {u} statement has spend {s}, fee {f}, which the rules do not give" for p, u, s, f in rows],
+    )
+
+
+SETTLEMENT_CHECKS = [statements_follow_the_rules, givers_match_ledger, owners_match_ledger, periods_balance, statements_match_flattrs]
