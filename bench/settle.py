@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -574,9 +574,18 @@ def floor_sql() -> str:
 
 
 def _floor() -> tuple:
-    from ruisseau.db import fetchone
+    """Run the floor under the memory settlement gives its own batch statements, so that sorts
+    and hashes of either side get the same room."""
+    from django.db import transaction
 
-    return tuple(int(x) for x in fetchone(floor_sql(), _params()))
+    from ruisseau import db
+
+    with transaction.atomic():
+        if hasattr(db, "batch_memory"):
+            db.batch_memory()
+        elif db.is_postgres():
+            db.execute("SET LOCAL work_mem = '256MB'")
+        return tuple(int(x) for x in db.fetchone(floor_sql(), _params()))
 
 
 def _revenue_per_thing() -> tuple:
