@@ -32,6 +32,7 @@ import os
 import random
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -94,6 +95,8 @@ def main() -> None:
     if args.role == "settle":
         return settle_role(args)
 
+    # A SIGTERM unwinds like Ctrl-C: the child is killed and the throw-away database dropped.
+    signal.signal(signal.SIGTERM, _interrupt)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     results = []
@@ -110,6 +113,10 @@ def main() -> None:
     print(f"\nfull results: {out.relative_to(ROOT)}")
     if any(not r.get("ledger_ok") or not r.get("floor_agrees") for r in results):
         sys.exit(1)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def run_database(vendor: str, args, stamp: str) -> dict:
