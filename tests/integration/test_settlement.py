@@ -286,3 +286,29 @@ def test_settlement_waits_a_grace_period_after_midnight():
     with pytest.raises(InvalidInput, match="still open"):
         settle(now=(PERIOD + 1).start + timedelta(minutes=5))
     assert settle(now=(PERIOD + 1).start + timedelta(minutes=15)).flattrs_paid == 3
+
+
+def test_owner_statement_lists_revenue_per_period_and_thing():
+    from ruisseau.settlement.statements import owner_revenue
+
+    giver, creators, things = worked_example()
+    settle()
+    rows = list(owner_revenue(creators[0].id))
+    assert [(r.period, r.thing_id, r.flattr_count, r.revenue_cents) for r in rows] == [
+        (PERIOD.first_day, things[0].id, 1, 159)
+    ]
+
+
+def test_a_claim_is_not_paid_until_verified():
+    from ruisseau.things.services import claim_thing
+
+    giver, claimant = factories.user(budget_cents=400), factories.user()
+    unclaimed = flattrs.flattr_url(giver.id, "https://claim.example/post", now=at(day=2)).thing
+    claim_thing(unclaimed.id, claimant.id, now=at(day=3))
+    assert unclaimed.owners.get().verified is False
+    with override_settings(RECEIVE_REQUIRES_GIVING=False):
+        settle()
+    assert accounts.earnings_cents(claimant.id) == 0  # a claim alone never pays
+    verify_owner(unclaimed.id, claimant.id, method=OwnerVerification.OPERATOR, now=at(day=4))
+    with pytest.raises(InvalidInput, match="verified owner"):
+        claim_thing(unclaimed.id, factories.user().id)

@@ -69,13 +69,3 @@ def set_budget(user_id: int, budget_cents: int) -> User:
         raise NotFound(f"No active user with id {user_id}")
     return User.objects.get(id=user_id)
 
-
-def get_user(user_ref: int | str) -> User:
-    """Find a user by id or username (case-insensitive)."""
-    query = User.objects.filter(id=user_ref) if isinstance(user_ref, int) else User.objects.filter(
-        username__iexact=user_ref
-    )
-    user = query.first()
-    if user is None:
-        raise NotFound(f"No user {user_ref!r}")
-    return user
