@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "oauth2_provider",
     "ruisseau.accounts",
     "ruisseau.ledger",
     "ruisseau.things",
@@ -118,6 +122,9 @@ INSTALLED_APPS = [
     "ruisseau.settlement",
     "ruisseau.payments",
     "ruisseau.web",
+    "ruisseau.pages",
+    "ruisseau.api",
+    "ruisseau.widgets",
     "ruisseau.demo",
 ]
 
@@ -131,6 +138,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "ruisseau.urls"
@@ -192,3 +200,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
     "loggers": {"ruisseau": {"level": env_str("LOG_LEVEL", "INFO"), "propagate": True}},
 }
+
+# The sections below belong to one area each (website, API, widgets, payments); keep each
+# area's settings inside its own section so that work on one never collides with another.
+
+# --- Website and accounts (allauth) --------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ruisseau <noreply@localhost>")
+# --- end of website section ------------------------------------------------------------------
+
+
+# --- API and OAuth2 (django-oauth-toolkit) --------------------------------------------------
+# --- end of API section ----------------------------------------------------------------------
+
+
+# --- Buttons, badges, ownership proof and sites ----------------------------------------------
+# --- end of widgets section ------------------------------------------------------------------
+
+
+# --- Payments, payouts and refunds -----------------------------------------------------------
+# --- end of payments section -----------------------------------------------------------------

@@ -1,10 +1,14 @@
-from django.contrib import admin
-from django.urls import path
+"""URL map: each area owns its own urls module; this file only includes them."""
 
-from ruisseau.web import views
+from django.contrib import admin
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.health, name="health"),
+    path("", include("ruisseau.web.urls")),
+    path("", include("ruisseau.pages.urls")),
+    path("", include("ruisseau.api.urls")),
+    path("", include("ruisseau.widgets.urls")),
+    path("", include("ruisseau.payments.urls")),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Flattr REST v2-compatible API and the OAuth2 provider."""

@@ -1,0 +1,1 @@
+"""Public and giver pages: things, explore, profiles, the giver's dashboard."""

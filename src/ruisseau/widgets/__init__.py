@@ -1,0 +1,1 @@
+"""Buttons, badges, the loader, auto-submit, ownership proof, sites."""
