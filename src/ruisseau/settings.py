@@ -103,6 +103,17 @@ elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("RUISSEAU_DATABASE_URL must be a sqlite:// or postgres:// URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits and short-lived counters. Local memory by default (per process); a database table
+# (`ruisseau manage createcachetable` first) shares counts between processes without Redis.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": CACHE_URL.removeprefix("db://") or "ruisseau_cache"}}
+else:
+    raise ImproperlyConfigured("RUISSEAU_CACHE_URL must be locmem:// or db://TABLE")
+
 # --- Django ------------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
