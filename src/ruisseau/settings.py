@@ -114,6 +114,12 @@ elif CACHE_URL.startswith("db://"):
 else:
     raise ImproperlyConfigured("RUISSEAU_CACHE_URL must be locmem:// or db://TABLE")
 
+# Fetching pages people name (prefill, ownership proof): see things/fetch.py.
+FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 5, minimum=1)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 1_048_576, minimum=1024)
+# Off in production: a URL from a user must never make the server call into its own network.
+FETCH_ALLOW_PRIVATE = env_bool("FETCH_ALLOW_PRIVATE", False)
+
 # --- Django ------------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
