@@ -134,13 +134,17 @@ def request_payout(user_id: int, amount_cents: int, *, idempotency_key: str, now
     return payout
 
 
-def export_pending(*, now: datetime | None = None) -> tuple[str, bytes, list[Payout]]:
-    """The channel's file for every payout not yet sent, and mark them sent (exported).
+def export_pending(ids: list[int] | None = None, *, now: datetime | None = None) -> tuple[str, bytes, list[Payout]]:
+    """The channel's file for the payouts not yet sent (all, or those of ``ids``), and mark them
+    sent (exported).
     Returns (file name, content, payouts). Raises InvalidInput when there is nothing to send."""
     now = now or timezone.now()
     channel = get_payout_channel(CHANNEL)
     with transaction.atomic():
-        pending = list(Payout.objects.select_for_update().filter(status=PayoutStatus.PENDING, channel=CHANNEL).order_by("id"))
+        query = Payout.objects.select_for_update().filter(status=PayoutStatus.PENDING, channel=CHANNEL)
+        if ids is not None:
+            query = query.filter(id__in=ids)
+        pending = list(query.order_by("id"))
         if not pending:
             raise InvalidInput(_("No payout is waiting to be sent."))
         batch = f"RUISSEAU-{now:%Y%m%d%H%M%S}-{pending[0].id}"[:35]
