@@ -110,7 +110,7 @@ class StripeProvider:
             return RefundResult("", False, error.user_message or str(error))
         except stripe.StripeError as error:
             raise ProviderUnavailable(_("The card service is unavailable; nothing was refunded.")) from error
-        return RefundResult(refund.id, refund.status in ("succeeded", "pending"), refund.failure_reason or "")
+        return RefundResult(refund.id, refund.status in ("succeeded", "pending"), getattr(refund, "failure_reason", None) or "")
 
     def _result(self, intent) -> ChargeResult:
         status = intent.status
