@@ -12,7 +12,7 @@ from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
@@ -20,7 +20,7 @@ from ruisseau.money import format_cents, parse_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
-from ruisseau.payments.providers import ChargeStatus, InvalidSignature, ProviderUnavailable
+from ruisseau.payments.providers import ChargeStatus, InvalidSignature, ProviderUnavailable, get_provider
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +44,23 @@ def webhook(request, provider):
 def card_topup(request):
     user = request.user
     saved = cards.saved_card(user.id)
+    rows = [{"months": s.months, "amount": _money(s.amount_cents), "amount_euros": _euros(s.amount_cents),
+             "fee": _money(s.fee_cents), "fee_percent": s.fee_percent.replace(".", _decimal()), "total": _money(s.total_cents)}
+            for s in fees.suggestions(user.budget_cents)]
     context = {
-        "enabled": hasattr(_provider_or_none(), "start_card_setup"),
+        "enabled": hasattr(get_provider(), "start_card_setup"),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
-        "suggestions": fees.suggestions(user.budget_cents),
-        "budget": format_cents(user.budget_cents, settings.CURRENCY),
-        "funds": format_cents(accounts.funds_cents(user.id), settings.CURRENCY),
+        "suggestions": rows,
+        "budget": _money(user.budget_cents),
+        "funds": _money(accounts.funds_cents(user.id)),
         "saved": saved if saved and saved.card_reference else None,
         "attempt_key": secrets.token_urlsafe(16),
         "fee_bps": settings.CARD_FEE_BPS,
-        "fee_fixed": format_cents(settings.CARD_FEE_FIXED_CENTS, settings.CURRENCY),
+        "fee_percent": _percent(settings.CARD_FEE_BPS),
+        "fee_fixed": _money(settings.CARD_FEE_FIXED_CENTS),
+        "fee_fixed_cents": settings.CARD_FEE_FIXED_CENTS,
+        "auto_amount": _money(saved.auto_topup_cents) if saved else "",
         "auto_form": AutoTopUpForm(initial={"amount": _euros(saved.auto_topup_cents) if saved and saved.auto_topup_cents else ""}),
     }
     return render(request, "payments/card_topup.html", context)
@@ -90,7 +96,7 @@ def card_pay(request):
         return JsonResponse({"status": "failed", "message": _("The request was not understood.")}, status=400)
     if payment.status == PaymentStatus.SUCCEEDED:
         return JsonResponse({"status": "succeeded", "message": _("%(amount)s were added to your funds.") % {
-            "amount": format_cents(payment.amount_cents, payment.currency)}})
+            "amount": _money(payment.amount_cents)}})
     if result is not None and result.status == ChargeStatus.REQUIRES_ACTION:
         return JsonResponse({"status": "requires_action", "client_secret": result.client_secret})
     return JsonResponse({"status": "processing", "message": _(
@@ -135,24 +141,32 @@ def payout_request(request):
             payout = payouts.request_payout(user.id, form.cleaned_data["amount_cents"],
                                             idempotency_key=form.cleaned_data["attempt_key"])
             message = _("Payout of %(amount)s requested; it is sent with the next bank transfer.") % {
-                "amount": format_cents(payout.amount_cents, payout.currency)}
+                "amount": _money(payout.amount_cents)}
             form = PayoutRequestForm()
         except RuisseauError as error:
             form.add_error(None, error.message)
     return render(request, "payments/payout_request.html", {
         "form": form, "message": message,
-        "earnings": format_cents(accounts.earnings_cents(user.id), settings.CURRENCY),
-        "minimum": format_cents(settings.MIN_PAYOUT_CENTS, settings.CURRENCY),
+        "earnings": _money(accounts.earnings_cents(user.id)),
+        "minimum": _money(settings.MIN_PAYOUT_CENTS),
         "details": payouts.details_of(user.id),
-        "payouts": user.payouts.order_by("-created_at")[:20],
+        "payouts": [{"created_at": p.created_at, "amount": _money(p.amount_cents), "status": p.get_status_display()}
+                    for p in user.payouts.order_by("-created_at")[:20]],
         "attempt_key": secrets.token_urlsafe(16),
     }, status=400 if form.errors else 200)
 
 
-def _provider_or_none():
-    from ruisseau.payments.providers import get_provider
+def _decimal() -> str:
+    return "," if (get_language() or "en").startswith("fr") else "."
 
-    return get_provider()
+
+def _percent(bps: int) -> str:
+    whole, rest = divmod(bps, 100)
+    return f"{whole}.{rest:02d}".rstrip("0").rstrip(".").replace(".", _decimal())
+
+
+def _money(cents: int) -> str:
+    return format_cents(cents, settings.CURRENCY, decimal=_decimal())
 
 
 def _euros(cents: int) -> str:
