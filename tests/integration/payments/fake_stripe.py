@@ -66,9 +66,9 @@ class LocalStripe:
     def flush(self) -> None:
         requests.delete(self.url + "/_config/data", timeout=5)
 
-    def register_webhook(self, url: str) -> None:
-        response = requests.post(self.url + "/_config/webhooks/ruisseau", data={"url": url, "secret": WEBHOOK_SECRET},
-                                 timeout=5)
+    def register_webhook(self, url: str, events: list[str]) -> None:
+        data = {"url": url, "secret": WEBHOOK_SECRET, "events[]": events}
+        response = requests.post(self.url + "/_config/webhooks/ruisseau", data=data, timeout=5)
         response.raise_for_status()
 
     def confirm_setup(self, client_secret: str, number: str) -> str:
