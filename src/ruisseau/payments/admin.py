@@ -37,6 +37,16 @@ class ReversalAdmin(ReadOnlyAdmin):
     list_display = ("id", "payment", "kind", "status", "by_operator", "amount_cents", "from_funds_cents",
                     "from_earnings_cents", "unrecovered_cents", "created_at")
     list_filter = ("kind", "status", "by_operator")
+    actions = ["send_again"]
+
+    @admin.action(description=_("Ask the provider again for refunds left pending"), permissions=["view"])
+    def send_again(self, request, queryset):
+        for reversal in queryset.order_by("id"):
+            try:
+                reversal = reversals.send_refund(reversal.id)
+                self.message_user(request, f"{reversal}: {reversal.get_status_display()}")
+            except (RuisseauError, ProviderUnavailable) as error:
+                self.message_user(request, f"{reversal}: {error.message}", messages.ERROR)
 
 
 @admin.register(AccountFlag)

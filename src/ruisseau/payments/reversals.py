@@ -19,7 +19,7 @@ from ruisseau.errors import InvalidInput
 from ruisseau.ledger import accounts, services as ledger
 from ruisseau.ledger.models import Account, AccountKind, Reason
 from ruisseau.payments.models import AccountFlag, Payment, PaymentStatus, Reversal, ReversalKind, ReversalStatus
-from ruisseau.payments.providers import ProviderUnavailable, get_provider
+from ruisseau.payments.providers import get_provider
 from ruisseau.payments.services import credit_payment
 
 
@@ -104,13 +104,21 @@ def refund_unspent(payment_id: int, *, now: datetime | None = None) -> Reversal:
         funds = accounts.user_account(payment.user_id, AccountKind.USER_FUNDS)
         clearing = accounts.system_account(AccountKind.PROVIDER_CLEARING)
         ledger.post(f"reversal:{reversal.id}:hold", Reason.REFUND, [ledger.Leg(funds, clearing, amount, Reason.REFUND)], now=now)
-    try:
-        result = get_provider(payment.provider).refund(
-            payment_reference=payment.provider_reference, amount_cents=amount,
-            idempotency_key=f"reversal:{reversal.id}", metadata={"ruisseau_reversal": str(reversal.id)},
-        )
-    except ProviderUnavailable:
-        raise  # left pending and held: retried by the provider's webhook or by the operator
+    return send_refund(reversal.id, now=now)
+
+
+def send_refund(reversal_id: int, *, now: datetime | None = None) -> Reversal:
+    """Ask the provider for a held refund, again if need be: the provider key is the reversal's,
+    so asking twice never refunds twice. Sent out when confirmed, released when refused.
+    Raises ProviderUnavailable (still held, ask again later) or InvalidInput (refused)."""
+    reversal = Reversal.objects.select_related("payment").get(id=reversal_id)
+    if reversal.status != ReversalStatus.PENDING or not reversal.by_operator:
+        return reversal
+    payment = reversal.payment
+    result = get_provider(payment.provider).refund(
+        payment_reference=payment.provider_reference, amount_cents=reversal.amount_cents,
+        idempotency_key=f"reversal:{reversal.id}", metadata={"ruisseau_reversal": str(reversal.id)},
+    )
     if not result.succeeded:
         release_refund(reversal.id, now=now)
         raise InvalidInput(_("The provider refused the refund: %(reason)s") % {"reason": result.message or "-"})

@@ -98,6 +98,10 @@ def card_pay(request):
         return JsonResponse({"status": "succeeded", "message": _("%(amount)s were added to your funds.") % {
             "amount": _money(payment.amount_cents)}})
     if result is not None and result.status == ChargeStatus.REQUIRES_ACTION:
+        if data.get("finish"):  # the bank's window was closed without an answer
+            return JsonResponse({"status": "failed", "message": _(
+                "The payment was not confirmed with your bank (3-D Secure). Nothing was charged; please try again.")},
+                status=400)
         return JsonResponse({"status": "requires_action", "client_secret": result.client_secret})
     return JsonResponse({"status": "processing", "message": _(
         "Your bank is still processing the payment; your funds are credited as soon as it is done.")})

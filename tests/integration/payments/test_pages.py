@@ -122,3 +122,20 @@ def test_payout_pages(signed_in, settings):
 def test_the_webhook_of_a_provider_not_configured_is_refused(client):
     response = client.post(reverse("payments:webhook", args=["stripe"]), b"{}", content_type="application/json")
     assert response.status_code == 400
+
+
+def test_three_d_secure_through_the_endpoint(stripe_server, signed_in):
+    user = factories.user(funds_cents=0)
+    client = signed_in(user)
+    url = reverse("payments:card_pay")
+    setup = client.post(reverse("payments:card_setup")).json()["client_secret"]
+    stripe_server.confirm_setup(setup, "4000002500003155")
+    body = {"amount": "12", "attempt_key": "3ds", "setup_intent": setup.split("_secret_")[0]}
+    answer = client.post(url, json.dumps(body), content_type="application/json").json()
+    assert answer["status"] == "requires_action" and answer["client_secret"]
+    closed = client.post(url, json.dumps({"attempt_key": "3ds", "finish": True}), content_type="application/json")
+    assert closed.status_code == 400 and "not confirmed with your bank" in closed.json()["message"]
+    stripe_server.authenticate(answer["client_secret"])
+    done = client.post(url, json.dumps({"attempt_key": "3ds", "finish": True}), content_type="application/json")
+    assert done.json()["status"] == "succeeded" and accounts.funds_cents(user.id) == 1_200
+    assert_ledger_clean()

@@ -126,3 +126,42 @@ def test_sandbox_payments_can_be_refunded_too():
     reversal = reversals.refund_unspent(payment.id)
     assert reversal.amount_cents == 2_000 and accounts.funds_cents(user.id) == 0
     assert_ledger_clean()
+
+
+def test_a_refund_interrupted_by_an_outage_stays_held_and_is_sent_when_asked_again(stripe_server, monkeypatch):
+    from ruisseau.payments.providers import ProviderUnavailable
+    from ruisseau.payments.providers.stripe import StripeProvider
+
+    user, payment = paid(stripe_server, 1_000)
+    real_refund = StripeProvider.refund
+
+    def outage(self, **kwargs):
+        raise ProviderUnavailable("Stripe is down")
+
+    monkeypatch.setattr(StripeProvider, "refund", outage)
+    with pytest.raises(ProviderUnavailable):
+        reversals.refund_unspent(payment.id)
+    reversal = Reversal.objects.get()
+    assert reversal.status == ReversalStatus.PENDING and accounts.funds_cents(user.id) == 0
+    assert accounts.balance_cents(None, AccountKind.PROVIDER_CLEARING) == 1_000
+    assert_ledger_clean()  # held money is accounted for while it waits
+    with pytest.raises(InvalidInput, match="Nothing to refund"):
+        reversals.refund_unspent(payment.id)  # the held amount is not refunded twice
+    monkeypatch.setattr(StripeProvider, "refund", real_refund)
+    assert reversals.send_refund(reversal.id).status == ReversalStatus.DONE
+    assert reversals.send_refund(reversal.id).status == ReversalStatus.DONE
+    assert accounts.balance_cents(None, AccountKind.PROVIDER_CLEARING) == 0
+    assert accounts.funds_cents(user.id) == 0
+    assert_ledger_clean()
+
+
+def test_the_payment_checks_notice_money_held_without_a_reason(stripe_server):
+    from ruisseau.payments.checks import PAYMENT_CHECKS
+    from ruisseau.ledger.check import run_checks
+
+    user, payment = paid(stripe_server, 1_000)
+    ledger.post("test-stray", Reason.CORRECTION, [ledger.Leg(
+        accounts.user_account(user.id, AccountKind.USER_FUNDS),
+        accounts.system_account(AccountKind.PAYOUT_CLEARING), 100, Reason.CORRECTION)])
+    problems = [p for result in run_checks(PAYMENT_CHECKS) for p in result.problems]
+    assert problems == ["payout clearing holds 100, open payouts add up to 0"]
