@@ -156,8 +156,11 @@ def release_refund(reversal_id: int, *, now: datetime | None = None) -> Reversal
 
 
 def _lock_user(user_id: int) -> None:
-    # Lock the user's balances (id order) so the split computed here is still true when posted.
+    """Lock every account a reversal touches, in id order like ``ledger.post`` does (so that a
+    top-up or settlement running at the same time never waits on us in a cycle), and so that
+    the split computed from the user's balances is still true when it is posted."""
     ids = [accounts.user_account(user_id, kind).id for kind in (AccountKind.USER_FUNDS, AccountKind.USER_EARNINGS)]
+    ids += [accounts.system_account(kind).id for kind in (AccountKind.PROVIDER_CLEARING, AccountKind.OUTSIDE_WORLD)]
     list(Account.objects.select_for_update().filter(id__in=sorted(ids)).order_by("id"))
 
 
