@@ -248,4 +248,24 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ruisseau <noreply@localhost>
 
 
 # --- Payments, payouts and refunds -----------------------------------------------------------
+# The provider itself is RUISSEAU_PAYMENT_PROVIDER above ("sandbox" or "stripe"); docs/payments.md.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
+# Empty means Stripe's own servers; tests point both at a local fake (localstripe).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+STRIPE_JS_URL = env_str("STRIPE_JS_URL", "https://js.stripe.com/v3/")
+# The card fee shown to people and charged on top of the amount added (Stripe's EEA card price).
+CARD_FEE_BPS = env_int("CARD_FEE_BPS", 150, minimum=0)
+CARD_FEE_FIXED_CENTS = env_int("CARD_FEE_FIXED_CENTS", 25, minimum=0)
+PAYOUT_REQUIRE_IDENTITY = env_bool("PAYOUT_REQUIRE_IDENTITY", False)
+# The operator's own bank account, debited by the SEPA credit-transfer file of payouts.
+SEPA_DEBTOR_NAME = env_str("SEPA_DEBTOR_NAME", "")
+SEPA_DEBTOR_IBAN = env_str("SEPA_DEBTOR_IBAN", "")
+SEPA_DEBTOR_BIC = env_str("SEPA_DEBTOR_BIC", "")
+if PAYMENT_PROVIDER == "stripe" and not (STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY and STRIPE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured(
+        "RUISSEAU_PAYMENT_PROVIDER=stripe needs RUISSEAU_STRIPE_SECRET_KEY, RUISSEAU_STRIPE_PUBLISHABLE_KEY "
+        "and RUISSEAU_STRIPE_WEBHOOK_SECRET (see docs/payments.md)"
+    )
 # --- end of payments section -----------------------------------------------------------------
