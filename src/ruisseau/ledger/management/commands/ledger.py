@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ruisseau.ledger.check import LEDGER_CHECKS, run_checks
+from ruisseau.payments.checks import PAYMENT_CHECKS
 from ruisseau.settlement.checks import SETTLEMENT_CHECKS
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["check"])
 
     def handle(self, *args, action, **options):
-        results = run_checks(LEDGER_CHECKS + SETTLEMENT_CHECKS)
+        results = run_checks(LEDGER_CHECKS + SETTLEMENT_CHECKS + PAYMENT_CHECKS)
         for result in results:
             mark = "ok  " if result.ok else "FAIL"
             self.stdout.write(f"{mark} {result.name} ({result.checked} checked)")
