@@ -29,7 +29,7 @@ class AmountField(forms.CharField):
 
 
 class BudgetForm(forms.Form):
-    budget = AmountField(label=_("Monthly budget"), max_length=20)
+    budget = AmountField(label=_("Monthly budget"))
 
     def clean_budget(self):
         cents = self.cleaned_data["budget"]
@@ -59,11 +59,11 @@ class TokenForm(forms.Form):
 
 
 class AddFundsForm(TokenForm):
-    amount = AmountField(label=_("Amount to add"), max_length=20)
+    amount = AmountField(label=_("Amount to add"))
 
 
 class MoveEarningsForm(TokenForm):
-    amount = AmountField(label=_("Amount to move into funds"), max_length=20)
+    amount = AmountField(label=_("Amount to move into funds"))
 
 
 class SubscribeForm(forms.Form):
