@@ -39,7 +39,7 @@ def explain(error: RuisseauError, **values: str) -> str:
 REASONS = {
     "topup": _("Funds added"),
     "settlement_fee": _("Platform fee"),
-    "settlement_give": _("Given to creators"),
+    "settlement_give": _("Your monthly giving"),
     "settlement_receive": _("Received from givers"),
     "earnings_to_funds": _("Earnings moved into funds"),
     "payout_pending": _("Payout requested"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ruisseau.errors import RuisseauError
 from ruisseau.pages import giver_reads
-from ruisseau.pages.forms import AddFundsForm, MoveEarningsForm
+from ruisseau.pages.forms import AddFundsForm, MoveEarningsForm, new_token
 from ruisseau.pages.wording import ACCOUNTS, REASONS, explain
 from ruisseau.payments import services as payments
 from ruisseau.web.templatetags.money import cents
@@ -35,6 +35,14 @@ def _funds(request, add_form=None, move_form=None, status=200):
     return render(request, "pages/funds.html", context, status=status)
 
 
+def _retry(form_class, request, words: str):
+    """The form again with the error and a fresh token: the old token would replay the refusal."""
+    form = form_class(data={"amount": request.POST.get("amount", ""), "token": new_token()})
+    form.is_valid()
+    form.add_error(None, words)
+    return form
+
+
 @login_required
 def funds(request):
     return _funds(request)
@@ -56,8 +64,7 @@ def add_funds(request):
         else:
             words = explain(error, reason=error.message)
         # A fresh token: the declined or conflicting one would give the same answer again.
-        fresh = AddFundsForm(initial={"amount": request.POST.get("amount", "")})
-        fresh.add_error(None, words)
+        fresh = _retry(AddFundsForm, request, words)
         return _funds(request, add_form=fresh, status=400)
     messages.success(request, _("%(amount)s added to your funds.") % {"amount": cents(payment.amount_cents)})
     return redirect("pages:funds")
@@ -74,8 +81,7 @@ def move_earnings(request):
         payments.move_earnings_to_funds(request.user.id, amount, idempotency_key=form.cleaned_data["token"])
     except RuisseauError as error:
         words = _("Move a positive amount.") if error.code == "invalid_amount" else explain(error)
-        fresh = MoveEarningsForm(initial={"amount": request.POST.get("amount", "")})
-        fresh.add_error(None, words)
+        fresh = _retry(MoveEarningsForm, request, words)
         return _funds(request, move_form=fresh, status=400)
     messages.success(request, _("%(amount)s moved from your earnings into your funds.") % {"amount": cents(amount)})
     return redirect("pages:funds")
