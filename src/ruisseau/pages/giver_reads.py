@@ -4,6 +4,8 @@ period's flattrs come in one query with their things, however many there are."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
@@ -34,13 +36,21 @@ def _verified_owner():
     return Exists(ThingOwner.objects.filter(thing_id=OuterRef("thing_id"), verified=True))
 
 
+class FlattrRow(NamedTuple):
+    id: int
+    thing_id: int
+    title: str
+    created_at: datetime
+    has_verified_owner: bool
+
+
 @dataclass
 class Dashboard:
     period: Period
     budget_cents: int
     funds_cents: int
     earnings_cents: int
-    flattrs: list[Flattr]  # annotated with has_verified_owner
+    flattrs: list[FlattrRow]
     split: GiverSplit
     pledges: list[Pledge]
     subscriptions: list[Subscription]
@@ -61,12 +71,15 @@ class Dashboard:
 
 def dashboard(user, period: Period) -> Dashboard:
     money = balances(user.id)
-    flattrs = list(
-        Flattr.objects.filter(user_id=user.id, period=period.first_day)
-        .select_related("thing")
+    # Plain tuples, not model instances: a giver may have a thousand flattrs in a period, and the
+    # page only needs five values of each.
+    flattrs = [
+        FlattrRow(*values)
+        for values in Flattr.objects.filter(user_id=user.id, period=period.first_day)
         .annotate(has_verified_owner=_verified_owner())
         .order_by("created_at", "id")
-    )
+        .values_list("id", "thing_id", "thing__title", "created_at", "has_verified_owner")
+    ]
     pledges = list(
         Pledge.objects.filter(user_id=user.id, state=PledgeState.WAITING)
         .select_related("thing", "flattr")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("u/<str:username>/", public.profile, name="profile"),
     path("dashboard/", giver.dashboard, name="dashboard"),
     path("dashboard/budget/", giver.budget, name="budget"),
+    path("dashboard/take-back/", giver.take_back_chosen, name="take_back_chosen"),
     path("dashboard/flattrs/<int:flattr_id>/take-back/", giver.take_back, name="take_back"),
     path("dashboard/subscriptions/<int:subscription_id>/pause/", giver.subscription, {"action": "pause"},
          name="subscription_pause"),

@@ -114,3 +114,19 @@ def test_past_month_shows_where_the_money_went_to_the_cent(signed_in, things, gi
     assert "0.25 €" in page and "5.00 €" in page
     assert signed_in.get(f"/dashboard/periods/{(PERIOD + 1).year}-{(PERIOD + 1).month}/").status_code == 404
     assert signed_in.get("/dashboard/periods/2026-13/").status_code == 404
+
+
+def test_the_dashboard_table_takes_back_the_pressed_flattr_only_if_it_is_mine(signed_in, things, giver):
+    mine = flattrs.flattr_thing(giver.id, things[0].id)
+    theirs = flattrs.flattr_thing(factories.user("other").id, things[1].id)
+    assert signed_in.post("/dashboard/take-back/", {"flattr": "abc"}).status_code == 404
+    assert signed_in.post("/dashboard/take-back/", {"flattr": str(theirs.id)}).status_code == 404
+    assert signed_in.post("/dashboard/take-back/", {"flattr": str(mine.id)}).status_code == 302
+    assert list(Flattr.objects.values_list("id", flat=True)) == [theirs.id]
+
+
+def test_titles_are_escaped_in_the_table(signed_in, giver, creator):
+    thing = factories.thing(creator, title="<script>alert(1)</script>")
+    flattrs.flattr_thing(giver.id, thing.id)
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

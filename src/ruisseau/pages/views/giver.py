@@ -15,17 +15,24 @@ from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.flattrs import services as flattrs, subscriptions
 from ruisseau.pages import giver_reads
 from ruisseau.pages.forms import BudgetForm, amount_text
+from ruisseau.pages.rows import flattr_rows_html
 from ruisseau.pages.views.common import back
 from ruisseau.pages.wording import explain
 from ruisseau.periods import Period
 from ruisseau.settlement.statements import giver_period
+from ruisseau.web.templatetags.money import cents
 
 
 def _dashboard(request, budget_form=None, status=200):
     period = Period.containing(timezone.now())
     board = giver_reads.dashboard(request.user, period)
     form = budget_form or BudgetForm(initial={"budget": amount_text(request.user.budget_cents)})
-    return render(request, "pages/dashboard.html", {"board": board, "budget_form": form}, status=status)
+    context = {
+        "board": board,
+        "budget_form": form,
+        "flattr_rows": flattr_rows_html(board.flattrs, cents(board.split.share_cents)),
+    }
+    return render(request, "pages/dashboard.html", context, status=status)
 
 
 @login_required
@@ -46,6 +53,17 @@ def budget(request):
         return _dashboard(request, budget_form=form, status=400)
     messages.success(request, _("Your monthly budget is changed."))
     return redirect("pages:dashboard")
+
+
+@login_required
+@require_POST
+def take_back_chosen(request):
+    """The dashboard's table: one form, the pressed button names the flattr."""
+    try:
+        flattr_id = int(request.POST.get("flattr", ""))
+    except ValueError:
+        raise Http404(_("You have no such flattr.")) from None
+    return take_back(request, flattr_id)
 
 
 @login_required
