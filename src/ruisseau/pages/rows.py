@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 def flattr_rows_html(flattrs, value_text: str) -> SafeString:
     thing_url = reverse("pages:thing", args=[1]).rsplit("1/", 1)[0] + "{}/"
     value = escape(value_text)
-    pledge_badge = f' <span class="badge claimed">{escape(_("no verified owner yet: will wait as a pledge"))}</span>'
+    no_owner = escape(_("no verified owner yet: will wait as a pledge"))
+    pledge_badge = f' <span class="badge claimed">{no_owner}</span>'
     button = escape(_("Take back"))
     days: dict = {}
     rows = []
