@@ -22,7 +22,8 @@ trivial view's. Target: the thing page and the dashboard at least 30 % of ``/hea
 
 Load generator: ``wrk`` when it is on the PATH (Debian: ``apt-get install wrk``), else a small
 Python one (threads, one keep-alive http.client connection each). Traffic goes to 127.0.0.1 only;
-every run is bounded by ``--duration`` seconds per URL.
+every run is bounded by ``--rounds`` × ``--duration`` seconds per URL. URLs are measured in
+turn, round after round, and the median round of each is reported.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ def parse_args(argv=None):
     parser.add_argument("--things", type=int, default=5_000)
     parser.add_argument("--fans", type=int, default=300, help="other givers, 30 flattrs each")
     parser.add_argument("--flattrs", type=int, default=1_000, help="the measured giver's flattrs this period")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per URL")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per URL and round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="URLs are measured in turn, this many times; the median round is reported "
+                             "(a shared machine's load then weighs on every URL alike)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
@@ -258,12 +262,15 @@ def main(argv=None) -> None:
             ("explore", "/explore/", {}),
         ]
         print(f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
-              f"{args.duration:g} s per URL, granian with {args.workers} workers on 127.0.0.1:{port}")
-        results = {}
-        for name, path, headers in targets:
-            load(port, path, headers, min(2.0, args.duration), args.connections)  # warm-up
-            results[name] = load(port, path, headers, args.duration, args.connections)
-        report(results)
+              f"{args.rounds} rounds of {args.duration:g} s per URL, granian with {args.workers} workers "
+              f"on 127.0.0.1:{port}; load average before: {os.getloadavg()[0]:.1f}")
+        for _name, path, headers in targets:
+            load(port, path, headers, 2.0, args.connections)  # warm-up
+        rounds: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+        for _ in range(args.rounds):
+            for name, path, headers in targets:
+                rounds[name].append(load(port, path, headers, args.duration, args.connections))
+        report({name: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for name, runs in rounds.items()})
     finally:
         if server is not None and server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -83,3 +83,22 @@ def test_the_pages_fit_a_phone(live_server, browser, screenshots, journey):
             page.screenshot(path=str(screenshots / f"pages-{name}-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_flattring_in_french(live_server, browser, screenshots, journey):
+    giver, things = journey
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    try:
+        sign_in(context, live_server, giver)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/thing/{things[0].id}/")
+        page.get_by_role("button", name="Flattrer", exact=True).click()
+        page.wait_for_selector("[data-value-line]:not([hidden])")
+        assert page.locator("[data-value]").inner_text() == "4,75 €"
+        assert page.locator("[data-flattr-message]").inner_text() == "Flattré ! Merci."
+        page.goto(f"{live_server.url}/dashboard/")
+        assert page.locator("[data-flattr-value]").all_inner_texts() == ["4,75 €"]
+        page.screenshot(path=str(screenshots / "pages-dashboard-fr.png"), full_page=True)
+    finally:
+        context.close()

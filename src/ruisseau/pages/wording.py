@@ -3,9 +3,10 @@ written for developers and the API; people on the website read these."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language_info, gettext_lazy as _
 
 from ruisseau.errors import RuisseauError
+from ruisseau.things.catalogue import CATEGORIES, LANGUAGES
 
 PLAIN_WORDS = {
     "not_found": _("This thing does not exist, or it can no longer be flattred."),
@@ -69,10 +70,6 @@ def category_label(category_id: str) -> str:
 
 def language_label(language_id: str) -> str:
     """The language's name in the visitor's language, from Django's own translated names."""
-    from django.utils.translation import get_language_info
-
-    from ruisseau.things.catalogue import LANGUAGES
-
     code = language_id.split("_")[0]
     try:
         return str(get_language_info(_DJANGO_CODES.get(code, code))["name_translated"])
@@ -81,12 +78,8 @@ def language_label(language_id: str) -> str:
 
 
 def category_choices():
-    from ruisseau.things.catalogue import CATEGORIES
-
     return [(c, category_label(c)) for c, _label in CATEGORIES]
 
 
 def language_choices():
-    from ruisseau.things.catalogue import LANGUAGES
-
     return sorted(((code, language_label(code)) for code, _label in LANGUAGES), key=lambda c: c[1])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.flattrs.models import Pledge, PledgeState
 from ruisseau.pages.forms import ThingForm, UrlForm
 from ruisseau.pages.wording import explain
+from ruisseau.periods import Period
 from ruisseau.things import services as things
 from ruisseau.things.catalogue import LANGUAGE_IDS
 from ruisseau.things.fetch import FetchError, fetch
@@ -93,14 +95,7 @@ def claim(request, thing_id: int):
         "is_claimant": thing.owners.filter(user_id=request.user.id).exists(),
         "pledges_waiting": waiting.count(),
         "pledgers": waiting.values("user_id").distinct().count(),
-        "current_flattrs": thing.flattrs.filter(pledge__isnull=True, period__gte=_this_period_day()).count(),
+        "current_flattrs": thing.flattrs.filter(period=Period.containing(timezone.now()).first_day).count(),
     }
     return render(request, "pages/claim.html", context)
 
-
-def _this_period_day():
-    from django.utils import timezone
-
-    from ruisseau.periods import Period
-
-    return Period.containing(timezone.now()).first_day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,8 +92,6 @@ def subscribe(request, thing_id: int):
         subscriptions.subscribe(request.user.id, thing_id, form.months_value())
     except RuisseauError as error:
         if error.code == "not_found":
-            from django.http import Http404
-
             raise Http404(error.message) from None
         messages.error(request, explain(error))
     else:
