@@ -56,6 +56,7 @@ def test_the_json_answer_carries_counts_and_a_take_back_address(signed_in, thing
     flattr = Flattr.objects.get(user=giver)
     assert body["ok"] and body["period_count"] == 1 and body["total_count"] == 1 and body["period_flattrs"] == 1
     assert body["take_back_url"] == f"/dashboard/flattrs/{flattr.id}/take-back/"
+    assert "1</span> flattr this month" in body["counts_html"] and "1</span> all time" in body["counts_html"]
 
 
 @pytest.mark.parametrize(

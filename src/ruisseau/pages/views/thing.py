@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,9 @@ def _answer(request, thing_id: int, *, done: str = "", error: str = "", status: 
                 take_back_url=reverse("pages:take_back", args=[flattr_id]) if flattr_id else "",
                 period_count=period_count,
                 total_count=total_count,
+                counts_html=render_to_string(
+                    "pages/_counts.html", {"period_count": period_count, "total_count": total_count}
+                ),
                 period_flattrs=mine,
                 value=cents(value_now_cents(request.user.budget_cents, mine)),
             )

@@ -7,8 +7,13 @@
       var node = box.querySelector(selector);
       if (node) { node.textContent = text; }
     };
-    set("[data-period-count]", data.period_count);
-    set("[data-total-count]", data.total_count);
+    var counts = box.querySelector("[data-counts]");
+    if (counts && data.counts_html) {
+      counts.innerHTML = data.counts_html;  // rendered and escaped by the server, with the right plural
+    } else {
+      set("[data-period-count]", data.period_count);
+      set("[data-total-count]", data.total_count);
+    }
     set("[data-value]", data.value);
     var line = box.querySelector("[data-value-line]");
     var hint = box.querySelector("[data-value-hint]");
