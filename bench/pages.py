@@ -1,0 +1,298 @@
+#!/usr/bin/env python
+"""Website benchmark, run by hand (never part of the test suite).
+
+    .venv/bin/python bench/pages.py                      # SQLite, wrk if installed
+    .venv/bin/python bench/pages.py --db postgres --duration 15
+    .venv/bin/python bench/pages.py --generator python   # no wrk: threads + http.client
+
+It generates a database (a temporary SQLite file, or a throw-away PostgreSQL database
+``ruisseau_pages_bench`` on postgres://postgres@127.0.0.1:5432, dropped afterwards) with
+``--things`` things, ``--fans`` other givers flattring them, and one giver with ``--flattrs``
+flattrs in the current period (plus a subscription and an earlier top-up). Then it starts the app
+with ``ruisseau serve`` (granian) on a free loopback port and measures, in the same run and with
+the same load generator:
+
+  * ``/healthz``         the trivial view (JSON, no database), the reference;
+  * ``/thing/<id>/``     the thing page, signed in (session cookie), a thing with many flattrs;
+  * ``/dashboard/``      the giver's dashboard, signed in, listing all their flattrs;
+  * ``/explore/``        explore, sorted by trending (anonymous).
+
+For each it prints requests per second, p50 and p99 latency, and the throughput as a share of the
+trivial view's. Target: the thing page and the dashboard at least 30 % of ``/healthz``.
+
+Load generator: ``wrk`` when it is on the PATH (Debian: ``apt-get install wrk``), else a small
+Python one (threads, one keep-alive http.client connection each). Traffic goes to 127.0.0.1 only;
+every run is bounded by ``--rounds`` × ``--duration`` seconds per URL. URLs are measured in
+turn, round after round, and the median round of each is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "ruisseau_pages_bench"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--things", type=int, default=5_000)
+    parser.add_argument("--fans", type=int, default=300, help="other givers, 30 flattrs each")
+    parser.add_argument("--flattrs", type=int, default=1_000, help="the measured giver's flattrs this period")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per URL and round")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="URLs are measured in turn, this many times; the median round is reported "
+                             "(a shared machine's load then weighs on every URL alike)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
+    return parser.parse_args(argv)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pg_admin(*statements: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def generate(args) -> dict:
+    """Migrate and fill the database; returns the ids and the giver's session cookie."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from ruisseau.accounts.services import create_user
+    from ruisseau.flattrs.models import Flattr
+    from ruisseau.flattrs.subscriptions import subscribe
+    from ruisseau.payments.services import add_funds
+    from ruisseau.periods import Period
+    from ruisseau.things.catalogue import CATEGORIES
+    from ruisseau.things.models import Thing, ThingOwner
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(7)
+    now = timezone.now()
+    day = Period.containing(now).first_day
+    creator = create_user("creator", budget_cents=500)
+    giver = create_user("giver", budget_cents=500)
+    add_funds(giver.id, 10_000, idempotency_key="bench")
+    categories = [c for c, _ in CATEGORIES]
+    Thing.objects.bulk_create(
+        Thing(url=f"https://site{i % 97}.example/post/{i}", title=f"Post number {i}",
+              description="Words about rivers and streams " * 3, category=rng.choice(categories),
+              created_at=now, created_by=creator)
+        for i in range(args.things)
+    )
+    thing_ids = list(Thing.objects.order_by("id").values_list("id", flat=True))
+    ThingOwner.objects.bulk_create(
+        ThingOwner(thing_id=t, user=creator, verified=True, verification="operator", verified_at=now, claimed_at=now)
+        for t in thing_ids
+    )
+    Flattr.objects.bulk_create(
+        Flattr(user=giver, thing_id=t, period=day, created_at=now) for t in thing_ids[: args.flattrs]
+    )
+    subscribe(giver.id, thing_ids[0], 6)
+    hot = thing_ids[0]
+    fans = [create_user(f"fan{n}", budget_cents=300) for n in range(args.fans)]
+    Flattr.objects.bulk_create(
+        Flattr(user=fan, thing_id=t, period=day, created_at=now)
+        for fan in fans
+        for t in {hot, *rng.sample(thing_ids, 29)}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(giver.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = giver.get_session_auth_hash()
+    session.create()
+    from django.conf import settings
+
+    return {"thing": hot, "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+
+
+# --- load generators -----------------------------------------------------------------------------
+
+
+def run_python(port: int, path: str, headers: dict, duration: float, connections: int) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = []
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            if response.status != 200:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "errors": errors[0],
+        "requests": len(latencies),
+    }
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(port: int, path: str, headers: dict, duration: float, connections: int) -> dict:
+    command = ["wrk", "--latency", "-t", "2", "-c", str(connections), "-d", f"{int(duration)}s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                            check=True, timeout=duration + 30).stdout
+
+    def latency(pct: str) -> float:
+        value, unit = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        return float(value) * _UNITS[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "errors": int(bad.group(1)) if bad else 0,
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+    }
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped with code {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer /healthz in time")
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    use_wrk = args.generator == "wrk" or (args.generator == "auto" and shutil.which("wrk"))
+    if args.generator == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk, or use --generator python")
+    load = run_wrk if use_wrk else run_python
+    data_dir = Path(tempfile.mkdtemp(prefix="ruisseau-bench-pages-"))
+    os.environ.update(DJANGO_SETTINGS_MODULE="ruisseau.settings", RUISSEAU_DATA_DIR=str(data_dir),
+                      RUISSEAU_SECRET_KEY="bench-" + os.urandom(16).hex(), RUISSEAU_LOG_LEVEL="WARNING")
+    if args.db == "postgres":
+        pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}"', f'CREATE DATABASE "{PG_DB}"')
+        os.environ["RUISSEAU_DATABASE_URL"] = f"{PG_URL}/{PG_DB}"
+    else:
+        os.environ["RUISSEAU_DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+    server = None
+    try:
+        started = time.monotonic()
+        ids = generate(args)
+        print(f"data: {args.things} things, {args.fans} fans x 30 flattrs, giver with {args.flattrs} flattrs "
+              f"({args.db}, generated in {time.monotonic() - started:.1f} s)")
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        ruisseau = ROOT / ".venv" / "bin" / "ruisseau"
+        server = subprocess.Popen(
+            [str(ruisseau), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        wait_until_up(port, server)
+        signed_in = {"Cookie": ids["cookie"]}
+        targets = [
+            ("trivial /healthz", "/healthz", {}),
+            ("thing page", f"/thing/{ids['thing']}/", signed_in),
+            ("dashboard", "/dashboard/", signed_in),
+            ("explore", "/explore/", {}),
+        ]
+        print(f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
+              f"{args.rounds} rounds of {args.duration:g} s per URL, granian with {args.workers} workers "
+              f"on 127.0.0.1:{port}; load average before: {os.getloadavg()[0]:.1f}")
+        for _name, path, headers in targets:
+            load(port, path, headers, 2.0, args.connections)  # warm-up
+        rounds: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+        for _ in range(args.rounds):
+            for name, path, headers in targets:
+                rounds[name].append(load(port, path, headers, args.duration, args.connections))
+        report({name: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for name, runs in rounds.items()})
+    finally:
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if args.db == "postgres":
+            from django.db import connections
+
+            connections.close_all()
+            pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def report(results: dict) -> None:
+    base = results["trivial /healthz"]["rps"]
+    print(f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of trivial':>12}{'errors':>8}")
+    for name, r in results.items():
+        print(f"{name:<18}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
+              f"{r['rps'] / base:>11.0%}{r['errors']:>8}")
+    for name in ("thing page", "dashboard"):
+        verdict = "meets" if results[name]["rps"] >= 0.3 * base else "MISSES"
+        print(f"{name}: {results[name]['rps'] / base:.0%} of the trivial view ({verdict} the 30 % target)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

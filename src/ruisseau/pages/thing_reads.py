@@ -1,0 +1,114 @@
+"""Read models for the thing page and profiles: a fixed number of queries each, whatever the
+number of flattrs (counts are aggregated in the database, lists are limited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
+
+from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
+from ruisseau.periods import Period
+from ruisseau.things.models import Thing, ThingOwner
+
+RECENT_FLATTRERS = 12
+
+
+@dataclass
+class ViewerState:
+    """What the signed-in visitor has to do with the thing."""
+
+    is_owner: bool = False
+    flattr_id: int | None = None  # their flattr of this period, if any
+    period_flattrs: int = 0  # how many things they flattred this period
+    subscription: Subscription | None = None
+
+
+@dataclass
+class ThingView:
+    thing: Thing
+    owners: list[ThingOwner]
+    tags: list[str]
+    period: Period
+    period_count: int
+    total_count: int
+    recent: list[Flattr]
+    viewer: ViewerState = field(default_factory=ViewerState)
+    pledges_waiting: int = 0
+
+    @property
+    def has_verified_owner(self) -> bool:
+        return any(owner.verified for owner in self.owners)
+
+
+def thing_counts(thing_id: int, period: Period) -> tuple[int, int]:
+    """(flattrs this period, flattrs all time), one query over the (thing, period) index."""
+    counts = Flattr.objects.filter(thing_id=thing_id).aggregate(
+        total=Count("id"), period=Count("id", filter=Q(period=period.first_day))
+    )
+    return counts["period"], counts["total"]
+
+
+def thing_view(thing_id: int, user, period: Period) -> ThingView:
+    thing = get_object_or_404(Thing, id=thing_id)
+    owners = list(thing.owners.select_related("user").order_by("-verified", "claimed_at", "id"))
+    period_count, total_count = thing_counts(thing.id, period)
+    # Givers who hide what they give are left out entirely (not shown as "someone").
+    recent = list(
+        Flattr.objects.filter(thing_id=thing.id, user__hide_given=False)
+        .select_related("user")
+        .order_by("-created_at", "-id")[:RECENT_FLATTRERS]
+    )
+    view = ThingView(
+        thing, owners, [t.name for t in thing.tags.all()], period, period_count, total_count, recent
+    )
+    if user.is_authenticated:
+        view.viewer = _viewer_state(thing.id, user, period, owners)
+        if view.viewer.is_owner:
+            view.pledges_waiting = Pledge.objects.filter(thing_id=thing.id, state=PledgeState.WAITING).count()
+    return view
+
+
+def _viewer_state(thing_id: int, user, period: Period, owners: list[ThingOwner]) -> ViewerState:
+    mine = Flattr.objects.filter(user_id=user.id, period=period.first_day).aggregate(
+        count=Count("id"), this_one=Max("id", filter=Q(thing_id=thing_id))
+    )
+    subscription = Subscription.objects.filter(user_id=user.id, thing_id=thing_id, cancelled_at__isnull=True).first()
+    return ViewerState(
+        is_owner=any(o.user_id == user.id for o in owners),
+        flattr_id=mine["this_one"],
+        period_flattrs=mine["count"],
+        subscription=subscription,
+    )
+
+
+@dataclass
+class ProfileView:
+    person: object
+    owned: list[ThingOwner]
+    given: list[Flattr] | None  # None when the person hides what they give
+    given_count: int | None
+    received_count: int | None  # None when the person hides what they receive
+
+
+PROFILE_LIST = 50
+
+
+def profile_view(person, viewer) -> ProfileView:
+    owned = list(
+        ThingOwner.objects.filter(user_id=person.id, thing__hidden=False)
+        .select_related("thing")
+        .order_by("-thing__created_at", "-thing_id")[:PROFILE_LIST]
+    )
+    itself = viewer.is_authenticated and viewer.id == person.id
+    given = given_count = received_count = None
+    if itself or not person.hide_given:
+        given_qs = Flattr.objects.filter(user_id=person.id, thing__hidden=False)
+        given = list(given_qs.select_related("thing").order_by("-created_at", "-id")[:PROFILE_LIST])
+        given_count = given_qs.count()
+    if itself or not person.hide_received:
+        received_count = Flattr.objects.filter(
+            thing__owners__user_id=person.id, thing__owners__verified=True
+        ).count()
+    return ProfileView(person, owned, given, given_count, received_count)

@@ -1,0 +1,1 @@
+"""Views of the pages app: parse input, call one service, render."""

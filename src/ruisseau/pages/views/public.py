@@ -1,0 +1,42 @@
+"""Explore and search, and people's public profiles."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ruisseau.accounts.models import User
+from ruisseau.pages import explore as explore_query
+from ruisseau.pages.forms import ExploreForm
+from ruisseau.pages.thing_reads import profile_view
+from ruisseau.pages.wording import category_label
+from ruisseau.periods import Period
+
+PER_PAGE = 20
+
+
+def explore(request):
+    form = ExploreForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    period = Period.containing(timezone.now())
+    things = explore_query.search(
+        q=filters.get("q", ""),
+        category=filters.get("category", ""),
+        language=filters.get("language", ""),
+        sort=filters.get("sort") or "trending",
+        period=period,
+    ).prefetch_related("tags")
+    page = Paginator(things, PER_PAGE).get_page(request.GET.get("page"))
+    counts = explore_query.counts_for([t.id for t in page], period)
+    for thing in page:
+        thing.period_count, thing.total_count = counts.get(thing.id, (0, 0))
+        thing.category_words = category_label(thing.category)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "pages/explore.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def profile(request, username: str):
+    person = get_object_or_404(User, username=username, is_active=True, closed_at__isnull=True)
+    return render(request, "pages/profile.html", {"profile": profile_view(person, request.user), "person": person})

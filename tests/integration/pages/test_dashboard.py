@@ -1,0 +1,132 @@
+"""The giver's dashboard: budget, values after the fee, taking back, subscriptions, past months."""
+
+from __future__ import annotations
+
+import pytest
+
+from ruisseau.flattrs import services as flattrs, subscriptions
+from ruisseau.flattrs.models import Flattr, Subscription
+from ruisseau.settlement import run as settlement
+from tests import factories
+from tests.factories import PERIOD, at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_each_flattr_shows_its_value_after_the_fee(signed_in, things, giver):
+    for thing in things:
+        flattrs.flattr_thing(giver.id, thing.id)
+    page = signed_in.get("/dashboard/").content.decode()
+    assert page.count('<td class="num amount" data-flattr-value>1.58 €</td>') == 3
+    assert "each of your 3 flattrs is worth 1.58 € after the fee" in page
+    assert "The value falls as you flattr more things" in page
+    assert "The 1 leftover cent goes to your earliest flattr." in page
+
+
+def test_taking_a_flattr_back_raises_the_others(signed_in, things, giver):
+    made = [flattrs.flattr_thing(giver.id, t.id) for t in things]
+    response = signed_in.post(f"/dashboard/flattrs/{made[1].id}/take-back/", follow=True)
+    page = response.content.decode()
+    assert "Flattr taken back" in page and page.count("data-flattr-value>2.37 €") == 2
+    assert not Flattr.objects.filter(id=made[1].id).exists()
+
+
+def test_other_peoples_flattrs_and_subscriptions_are_404(signed_in, things, creator):
+    other = factories.user("other")
+    theirs = flattrs.flattr_thing(other.id, things[0].id)
+    sub = subscriptions.subscribe(other.id, things[0].id, 3)
+    assert signed_in.post(f"/dashboard/flattrs/{theirs.id}/take-back/").status_code == 404
+    assert signed_in.post(f"/dashboard/subscriptions/{sub.id}/pause/").status_code == 404
+    assert signed_in.post(f"/dashboard/subscriptions/{sub.id}/cancel/").status_code == 404
+    assert Flattr.objects.filter(id=theirs.id).exists()
+    assert Subscription.objects.get(id=sub.id).active
+
+
+def test_a_closed_periods_flattr_cannot_be_taken_back(signed_in, things, giver):
+    old = flattrs.flattr_thing(giver.id, things[0].id, now=at(PERIOD))
+    page = signed_in.post(f"/dashboard/flattrs/{old.id}/take-back/", follow=True).content.decode()
+    assert "month has closed" in page and Flattr.objects.filter(id=old.id).exists()
+
+
+@pytest.mark.parametrize("typed, cents", [("7", 700), ("7,50", 750), ("12.5 €", 1250)])
+def test_budget_changes(signed_in, giver, typed, cents):
+    response = signed_in.post("/dashboard/budget/", {"budget": typed}, follow=True)
+    assert "Your monthly budget is changed." in response.content.decode()
+    giver.refresh_from_db()
+    assert giver.budget_cents == cents
+
+
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        ("1", "The monthly budget must be between 2.00 € and 100.00 €."),
+        ("100000", "The monthly budget must be between 2.00 € and 100.00 €."),
+        ("five", "Write an amount in euros and cents"),
+        ("-3", "Write an amount in euros and cents"),
+        ("", "This field is required."),
+    ],
+)
+def test_wrong_budgets_are_explained_and_change_nothing(signed_in, giver, typed, words):
+    response = signed_in.post("/dashboard/budget/", {"budget": typed})
+    assert response.status_code == 400 and words in response.content.decode()
+    giver.refresh_from_db()
+    assert giver.budget_cents == 500
+
+
+def test_subscriptions_pause_resume_and_cancel(signed_in, things, giver):
+    flattrs.flattr_thing(giver.id, things[0].id)
+    sub = subscriptions.subscribe(giver.id, things[0].id, 12)
+    assert "running" in signed_in.get("/dashboard/").content.decode()
+    assert "Subscription paused." in signed_in.post(f"/dashboard/subscriptions/{sub.id}/pause/", follow=True).content.decode()
+    sub.refresh_from_db()
+    assert sub.paused
+    assert "Subscription resumed." in signed_in.post(f"/dashboard/subscriptions/{sub.id}/pause/", follow=True).content.decode()
+    signed_in.post(f"/dashboard/subscriptions/{sub.id}/cancel/")
+    sub.refresh_from_db()
+    assert sub.cancelled_at is not None
+    assert "No subscriptions." in signed_in.get("/dashboard/").content.decode()
+
+
+def test_pledges_say_what_they_wait_for(signed_in, giver, creator):
+    unverified = factories.thing(creator, verified=False, title="Unproven")
+    flattrs.flattr_thing(giver.id, unverified.id, now=at(PERIOD))
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "Unproven" in page and "its creator to claim it and prove it is theirs" in page
+    assert str(PERIOD + 5) in page  # lapses after six chances
+
+
+def test_past_month_shows_where_the_money_went_to_the_cent(signed_in, things, giver, creator):
+    # the creator gives too, so they are eligible to receive
+    flattrs.flattr_thing(creator.id, factories.thing(factories.user("third")).id, now=at(PERIOD))
+    for thing in things:
+        flattrs.flattr_thing(giver.id, thing.id, now=at(PERIOD, day=2))
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    board = signed_in.get("/dashboard/").content.decode()
+    assert f'href="/dashboard/periods/{PERIOD.year}-{PERIOD.month}/"' in board
+    page = signed_in.get(f"/dashboard/periods/{PERIOD.year}-{PERIOD.month}/").content.decode()
+    assert page.count("1.59 €") == 1 and page.count("1.58 €") == 2  # 475 = 159 + 158 + 158
+    assert "0.25 €" in page and "5.00 €" in page
+    assert signed_in.get(f"/dashboard/periods/{(PERIOD + 1).year}-{(PERIOD + 1).month}/").status_code == 404
+    assert signed_in.get("/dashboard/periods/2026-13/").status_code == 404
+
+
+def test_the_dashboard_table_takes_back_the_pressed_flattr_only_if_it_is_mine(signed_in, things, giver):
+    mine = flattrs.flattr_thing(giver.id, things[0].id)
+    theirs = flattrs.flattr_thing(factories.user("other").id, things[1].id)
+    assert signed_in.post("/dashboard/take-back/", {"flattr": "abc"}).status_code == 404
+    assert signed_in.post("/dashboard/take-back/", {"flattr": str(theirs.id)}).status_code == 404
+    assert signed_in.post("/dashboard/take-back/", {"flattr": str(mine.id)}).status_code == 302
+    assert list(Flattr.objects.values_list("id", flat=True)) == [theirs.id]
+
+
+def test_titles_are_escaped_in_the_table(signed_in, giver, creator):
+    thing = factories.thing(creator, title="<script>alert(1)</script>")
+    flattrs.flattr_thing(giver.id, thing.id)
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
