@@ -15,6 +15,7 @@ from oauth2_provider.forms import AllowForm
 from oauth2_provider.views import AuthorizationView, TokenView
 
 from ruisseau.api.errors import ERROR_URI
+from ruisseau.api.scopes import describe
 
 _SEPARATORS = re.compile(r"[\s,+]+")
 
@@ -41,6 +42,11 @@ class Authorize(AuthorizationView):
             query["scope"] = normalise_scope(scope)
             return HttpResponseRedirect(f"{request.path}?{urlencode(list(query.items()))}")
         return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["scope_labels"] = describe(kwargs.get("scopes") or [])
+        return context
 
 
 @method_decorator(csrf_exempt, name="dispatch")
