@@ -15,7 +15,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 def read_body(request) -> dict:
     """The request body as a flat dict of values; JSON objects and form bodies alike."""
-    if request.method in ("GET", "HEAD", "OPTIONS", "DELETE") and not request.body:
+    if not request.body:  # no body at all, whatever Content-Type says (servers default to text/plain)
         return {}
     if request.content_type == "application/json":
         try:
