@@ -78,6 +78,7 @@ def endpoint(*methods: str, scope: str | None = None, token: bool = False, forma
             limit_headers: dict = {}
             try:
                 data = read_body(request)
+                _refuse_nul(request.GET, data)
                 method = _effective_method(request, data)
                 if method not in allowed:
                     raise ApiError("method_not_allowed", f"{method} is not allowed here; use {', '.join(sorted(allowed))}")
@@ -106,6 +107,23 @@ def endpoint(*methods: str, scope: str | None = None, token: bool = False, forma
         return wrapper
 
     return decorate
+
+
+def _refuse_nul(query, data) -> None:
+    """A NUL character is never meaningful here, and PostgreSQL refuses it in text."""
+    values = [v for values in query.lists() for v in values] + list(query.keys())
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            values.append(item)
+    if any("\x00" in v for v in values):
+        raise ApiError("invalid_parameters", "Parameters may not contain NUL characters")
 
 
 def _effective_method(request, data) -> str:
