@@ -266,6 +266,8 @@ OAUTH2_PROVIDER = {
     "OAUTH2_BACKEND_CLASS": "ruisseau.api.oauth_backend.FormOrJsonOAuthLibCore",
     "REQUEST_APPROVAL_PROMPT": "auto",
 }
+# Named so that the API's personal-token model can point at oauth-toolkit's (swappable) model.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 # --- end of API section ----------------------------------------------------------------------
 
 

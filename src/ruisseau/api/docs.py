@@ -27,5 +27,18 @@ def openapi_json(request):
 
 def page(request):
     from ruisseau.api.openapi import document
+    from ruisseau.api.scopes import SCOPES
 
-    return render(request, "api/docs.html", {"spec": document()})
+    spec = document()
+    operations = []
+    for route, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            security = operation.get("security")
+            scope = (security[0]["oauth2"] or ["token"]) if security else []
+            operations.append({"method": method.upper(), "path": route, "summary": operation["summary"],
+                               "scope": ", ".join(scope), "tag": operation["tags"][0]})
+    context = {"base_url": spec["servers"][0]["url"], "operations": operations, "scopes": SCOPES,
+               "oauth": spec["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]}
+    return render(request, "api/docs.html", context)

@@ -22,3 +22,16 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} → {self.status}"
+
+
+class PersonalAccessToken(models.Model):
+    """A name on an access token a user made for their own scripts (an access token with no
+    application). Revoking deletes the access token, and this row with it."""
+
+    access_token = models.OneToOneField(
+        "oauth2_provider.AccessToken", on_delete=models.CASCADE, related_name="personal"
+    )
+    name = models.CharField(max_length=100)
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,7 +5,7 @@ Every API route takes an optional format suffix (`.json`, `.as`, `.atom`, `.txt`
 
 from django.urls import path, re_path
 
-from ruisseau.api import docs, oauth_views
+from ruisseau.api import docs, oauth_views, pages
 from ruisseau.api.views import activities, flattrs, meta, subscriptions, things, users
 
 app_name = "api"
@@ -46,4 +46,13 @@ urlpatterns = [
     re_path(r"^rest/v2(?:/.*)?$", docs.unknown, name="unknown"),
     re_path(r"^oauth/authorize/?$", oauth_views.Authorize.as_view(), name="authorize"),
     re_path(r"^oauth/token/?$", oauth_views.Token.as_view(), name="token"),
+    path("developers/api", docs.page, name="docs"),
+    path("apps", pages.app_list, name="apps"),
+    path("apps/new", pages.app_new, name="app_new"),
+    path("apps/<int:app_id>", pages.app_detail, name="app_detail"),
+    path("apps/<int:app_id>/delete", pages.app_delete, name="app_delete"),
+    path("apps/authorized", pages.authorized, name="authorized"),
+    path("apps/authorized/<int:app_id>/revoke", pages.revoke_app, name="revoke_app"),
+    path("apps/tokens", pages.token_list, name="tokens"),
+    path("apps/tokens/<int:token_id>/revoke", pages.revoke_token, name="revoke_token"),
 ]
