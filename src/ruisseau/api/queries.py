@@ -62,6 +62,10 @@ def owned_things(user: User, *, include_hidden: bool) -> QuerySet[Thing]:
     return qs.order_by("-created_at", "-id")
 
 
+def flattr_count(thing_id: int) -> int:
+    return Flattr.objects.filter(thing_id=thing_id).count()
+
+
 def owned_by_someone_else(thing: Thing, username: str) -> bool:
     """True when the thing has owners and the named user is not one of them."""
     owners = thing.owners.all()

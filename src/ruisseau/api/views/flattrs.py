@@ -17,11 +17,11 @@ from ruisseau.flattrs.models import FlattrSource
 
 
 def _flattred(flattr) -> dict:
-    thing = queries.thing_by_id(flattr.thing_id)
+    thing = flattr.thing  # loaded by the service: one count query is all the answer costs
     return {
         "message": "ok",
         "description": "Thing was successfully flattred",
-        "thing": rep.mini_thing(thing, flattrs=thing.n_flattrs),
+        "thing": rep.mini_thing(thing, flattrs=queries.flattr_count(thing.id)),
         "location": rep.thing_resource(thing.id),  # deprecated in 2012, still read by old clients
     }
 
