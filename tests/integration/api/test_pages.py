@@ -93,4 +93,17 @@ def test_docs_page_and_openapi():
     spec = Client().get("/rest/v2/openapi.json").json()
     assert spec["openapi"].startswith("3.1") and "/things/search" in spec["paths"]
     french = Client().get("/developers/api", headers={"Accept-Language": "fr"})
-    assert french.status_code == 200
+    assert "Documentation de l’API" in french.content.decode()
+
+
+def test_consent_page_in_french():
+    from oauth2_provider.models import Application
+
+    app = Application.objects.create(name="Lecteur", user=factories.user(), redirect_uris="https://l.example/cb",
+                                     client_type=Application.CLIENT_CONFIDENTIAL,
+                                     authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE)
+    client = signed_in(factories.user())
+    page = client.get("/oauth/authorize", {"client_id": app.client_id, "response_type": "code", "scope": "flattr"},
+                      headers={"Accept-Language": "fr"})
+    text = page.content.decode()
+    assert "Autoriser Lecteur à utiliser votre compte Ruisseau" in text and "Flattrer des contenus" in text
