@@ -128,6 +128,8 @@ def _refuse_nul(query, data) -> None:
 
 def _effective_method(request, data) -> str:
     method = request.method.upper()
+    if method == "HEAD":
+        return "GET"  # answered like GET; the server drops the body
     if method != "POST":
         return method
     override = request.GET.get("_method") or (data.get("_method") if isinstance(data, dict) else None)

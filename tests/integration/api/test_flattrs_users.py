@@ -126,6 +126,7 @@ def test_jsonp_cors_and_unknown_paths(api):
     preflight = api().client.options("/rest/v2/things/1/flattr")
     assert preflight.status_code == 204
     assert "Authorization" in preflight["Access-Control-Allow-Headers"]
+    assert api().client.head("/rest/v2/categories").status_code == 200
     unknown = api().get("/nothing/here")
     assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
 
