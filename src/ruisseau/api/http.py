@@ -85,7 +85,7 @@ def endpoint(*methods: str, scope: str | None = None, token: bool = False, forma
                 caller = authenticate(request)
                 if rate_limited:
                     limit_headers = _count(request, caller)
-                if (token or scope) and caller.user is None:
+                if (token or scope) and caller.user_id is None:
                     raise ApiError("unauthorized", "This resource needs an access token")
                 if scope and not caller.has(scope):
                     raise ApiError("insufficient_scope", f"The access token lacks the {scope!r} scope")

@@ -47,7 +47,7 @@ def _single_id(ids: str) -> int:
 
 
 def _update(call: Call, thing_id: int):
-    if not call.caller.user:
+    if not call.caller.user_id:
         raise ApiError("unauthorized", "This resource needs an access token")
     if not call.caller.has("thing"):
         raise ApiError("insufficient_scope", "The access token lacks the 'thing' scope")
@@ -68,7 +68,7 @@ def _update(call: Call, thing_id: int):
 
 
 def _delete(call: Call, thing_id: int):
-    if not call.caller.user:
+    if not call.caller.user_id:
         raise ApiError("unauthorized", "This resource needs an access token")
     if not call.caller.has("thing"):
         raise ApiError("forbidden", "Cannot delete the thing: the access token lacks the 'thing' scope")
@@ -90,7 +90,7 @@ def things(call: Call):
     """POST /things creates a thing; GET /things (no ids) is not a resource of its own."""
     if call.method == "GET":
         raise not_found("List things with /things/search, /user/things or /users/:username/things")
-    if not call.caller.user:
+    if not call.caller.user_id:
         raise ApiError("unauthorized", "This resource needs an access token")
     if not call.caller.has("thing"):
         raise ApiError("insufficient_scope", "The access token lacks the 'thing' scope")
