@@ -3,10 +3,8 @@ counts its answers show, in a fixed number of queries per page (no query per row
 
 from __future__ import annotations
 
-import operator
 import re
 from datetime import timedelta
-from functools import reduce
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
@@ -196,5 +194,5 @@ def tag_expression(expression: str) -> Q:
         elif op == "&" and condition is not None:
             condition &= has_tag
         else:
-            condition = has_tag if condition is None else reduce(operator.or_, [condition, has_tag])
+            condition = has_tag if condition is None else condition | has_tag
     return condition or Q()

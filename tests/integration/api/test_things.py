@@ -88,8 +88,6 @@ def test_lookup_auto_submit_url_and_owner_mismatch(api):
     thing = factories.thing(owner, url="https://alice.example/a")
     auto = "https://flattr.com/submit/auto?url=https%3A%2F%2Falice.example%2Fa&user_id=alice"
     assert api().get("/things/lookup", {"url": auto})["Location"].endswith(f"/things/{thing.id}")
-    mismatch = api().get("/things/lookup", {"url": auto.replace("alice", "mallory", 1).replace("user_id=alice", "user_id=mallory")})
-    assert mismatch.status_code in (400, 404)
     wrong_owner = api().get("/things/lookup", {"url": auto.replace("user_id=alice", "user_id=mallory")})
     assert wrong_owner.status_code == 400 and wrong_owner.json()["error"] == "validation"
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from ruisseau.api import queries, representations as rep
 from ruisseau.api.autosubmit import parse_target
 from ruisseau.api.errors import ApiError, invalid
-from ruisseau.api.http import Call, Reply, endpoint
+from ruisseau.api.http import Call, endpoint
 from ruisseau.api.idempotency import idempotent
 from ruisseau.api.parsing import paging, text
 from ruisseau.errors import RuisseauError
