@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ruisseau import ratelimit
-from ruisseau.api.auth import Caller, authenticate
+from ruisseau.api.auth import ANONYMOUS, Caller, authenticate
 from ruisseau.api.errors import ApiError, from_domain
 from ruisseau.api.parsing import full_flag, read_body
 from ruisseau.errors import RuisseauError
@@ -81,8 +81,16 @@ def endpoint(*methods: str, scope: str | None = None, token: bool = False, forma
                 _refuse_nul(request.GET, data)
                 method = _effective_method(request, data)
                 if method not in allowed:
-                    raise ApiError("method_not_allowed", f"{method} is not allowed here; use {', '.join(sorted(allowed))}")
-                caller = authenticate(request)
+                    exc = ApiError("method_not_allowed", f"{method} is not allowed here; use {', '.join(sorted(allowed))}")
+                    exc.headers = {"Allow": ", ".join(sorted(allowed | {"OPTIONS"}))}
+                    raise exc
+                try:
+                    caller = authenticate(request)
+                except ApiError:
+                    # Bad tokens count against the address, so guessing tokens is rate limited too.
+                    if rate_limited:
+                        limit_headers = _count(request, ANONYMOUS)
+                    raise
                 if rate_limited:
                     limit_headers = _count(request, caller)
                 if (token or scope) and caller.user_id is None:

@@ -29,7 +29,8 @@ def test_flattr_a_thing_and_its_errors(api, token):
     no_scope = api(token(factories.user(), "thing")).post(f"/things/{thing.id}/flattr")
     assert (no_scope.status_code, no_scope.json()["error"]) == (403, "insufficient_scope")
     wrong_method = client.get(f"/things/{thing.id}/flattr")
-    assert wrong_method.status_code == 405 and "error" in wrong_method.json()
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"] == "method_not_allowed"
+    assert wrong_method["Allow"] == "OPTIONS, POST"
     assert api().get(f"/things/{thing.id}").json()["flattrs_user_count"] == 1
     assert client.get(f"/things/{thing.id}").json()["flattred"] is True
 

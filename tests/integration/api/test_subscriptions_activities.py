@@ -106,6 +106,9 @@ def test_rate_limit(api, token, settings):
     assert body["hourly_limit"] == 3 and body["current_hits"] == 4 and body["remaining_hits"] == 0
     assert body["reset_time"].endswith("+0000 GMT") and isinstance(body["reset_time_in_seconds"], int)
     assert api().get("/categories").status_code == 200  # anonymous callers count per address
+    guesses = [api("0" * 40).get("/categories") for _ in range(3)]
+    assert [g.status_code for g in guesses] == [401, 401, 403]  # bad tokens count per address too
+    assert guesses[1]["X-RateLimit-Current"] == "3"
 
 
 def test_idempotency_key_replays_the_first_answer(api, token):
