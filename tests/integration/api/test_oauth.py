@@ -121,3 +121,19 @@ def test_public_clients_must_use_pkce():
                                            "client_id": app.client_id, "code_verifier": verifier})
     assert token.status_code == 200, token.content
     assert AccessToken.objects.filter(user=user, application=app).count() == 1
+
+
+def test_redirect_uri_may_be_left_out_in_both_steps():
+    user = factories.user()
+    app = make_app(factories.user())
+    browser = Client()
+    browser.force_login(user)
+    page = browser.get("/oauth/authorize/", {"client_id": app.client_id, "response_type": "code", "scope": "flattr"})
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    done = browser.post("/oauth/authorize", {**data, "allow": "Authorize"})
+    assert done["Location"].startswith(REDIRECT)
+    code = parse_qs(urlsplit(done["Location"]).query)["code"][0]
+    token = Client().post("/oauth/token/", {"code": code, "grant_type": "authorization_code"},
+                          headers={"Authorization": basic(app)})
+    assert token.status_code == 200, token.content
