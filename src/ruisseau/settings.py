@@ -240,6 +240,40 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ruisseau <noreply@localhost>
 
 
 # --- API and OAuth2 (django-oauth-toolkit) --------------------------------------------------
+# Absolute URLs in API answers (`resource`, `link`, `Location`) are built from these bases.
+API_BASE_URL = env_str("API_BASE_URL", f"{PUBLIC_URL}/rest/v2").rstrip("/")
+# Calls per window and per access token (else per client address), as X-RateLimit-* report them.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1000, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 3600, minimum=1)
+API_PAGE_MAX = 100  # largest `count` a list answers with
+API_BULK_MAX = env_int("API_BULK_MAX", 100, minimum=1)  # URLs in one POST /flattr/bulk
+
+
+def _pkce_required(client_id: str) -> bool:
+    # Imported late: settings load before the apps. Public clients (no secret) must use PKCE.
+    from ruisseau.api.oauth_policy import pkce_required
+
+    return pkce_required(client_id)
+
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "flattr": "Flattr things and manage your subscriptions",
+        "thing": "Create, change and delete your things",
+        "email": "Read your email address",
+        "extendedread": "Read your private details (email, sign-up date) and your hidden things",
+    },
+    "DEFAULT_SCOPES": [],
+    # Flattr tokens are valid until the user revokes them (reference §3.3).
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_EXPIRE_SECONDS", 10 * 365 * 24 * 3600, minimum=60),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    "PKCE_REQUIRED": _pkce_required,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https", *env_list("API_REDIRECT_SCHEMES", "")],
+    "OAUTH2_BACKEND_CLASS": "ruisseau.api.oauth_backend.FormOrJsonOAuthLibCore",
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
+# Named so that the API's personal-token model can point at oauth-toolkit's (swappable) model.
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 # --- end of API section ----------------------------------------------------------------------
 
 

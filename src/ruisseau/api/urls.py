@@ -1,1 +1,58 @@
-urlpatterns: list = []
+"""Routes of the v2 API (/rest/v2/...), the OAuth2 endpoints and the developer pages.
+
+Every API route takes an optional format suffix (`.json`, `.as`, `.atom`, `.txt`; `.xml` and
+`.yaml` answer 406) and one optional trailing slash (reference §2.1, §2.7)."""
+
+from django.urls import path, re_path
+
+from ruisseau.api import docs, oauth_views, pages
+from ruisseau.api.views import activities, flattrs, meta, subscriptions, things, users
+
+app_name = "api"
+
+END = r"(?:\.(?P<fmt>json|as|atom|txt|xml|yaml))?/?$"
+ID = r"(?P<thing_id>\d{1,18})"
+USER = r"(?P<username>[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}?)"
+
+
+def api(pattern: str, view, name: str):
+    return re_path(rf"^rest/v2/{pattern}{END}", view, name=name)
+
+
+urlpatterns = [
+    api(r"things/lookup/q/(?P<quoted>.+?)", things.lookup, "lookup_legacy"),
+    api(r"things/lookup", things.lookup, "lookup"),
+    api(r"things/search", things.search, "search"),
+    api(r"things", things.things, "things"),
+    api(rf"things/{ID}/flattr", flattrs.flattr_thing, "flattr_thing"),
+    api(rf"things/{ID}/flattrs", flattrs.thing_flattrs, "thing_flattrs"),
+    api(rf"things/{ID}/subscriptions", subscriptions.thing_subscription, "thing_subscription"),
+    api(r"things/(?P<ids>\d{1,18}(?:,\d{1,18})*,?)", things.thing, "thing"),
+    api(r"flattr/bulk", flattrs.bulk, "bulk"),
+    api(r"flattr", flattrs.flattr_url, "flattr_url"),
+    api(r"user/things", things.my_things, "my_things"),
+    api(r"user/flattrs", flattrs.my_flattrs, "my_flattrs"),
+    api(r"user/subscriptions", subscriptions.my_subscriptions, "my_subscriptions"),
+    api(r"user/activities", activities.my_activities, "my_activities"),
+    api(r"user", users.me, "me"),
+    api(rf"users/{USER}/things", things.user_things, "user_things"),
+    api(rf"users/{USER}/flattrs", flattrs.user_flattrs, "user_flattrs"),
+    api(rf"users/{USER}/activities", activities.user_activities, "user_activities"),
+    api(rf"users/{USER}", users.user, "user"),
+    api(r"categories", meta.categories, "categories"),
+    api(r"languages", meta.languages, "languages"),
+    api(r"rate_limit", meta.rate_limit, "rate_limit"),
+    re_path(r"^rest/v2/openapi\.json$", docs.openapi_json, name="openapi"),
+    re_path(r"^rest/v2(?:/.*)?$", docs.unknown, name="unknown"),
+    re_path(r"^oauth/authorize/?$", oauth_views.Authorize.as_view(), name="authorize"),
+    re_path(r"^oauth/token/?$", oauth_views.Token.as_view(), name="token"),
+    path("developers/api", docs.page, name="docs"),
+    path("apps", pages.app_list, name="apps"),
+    path("apps/new", pages.app_new, name="app_new"),
+    path("apps/<int:app_id>", pages.app_detail, name="app_detail"),
+    path("apps/<int:app_id>/delete", pages.app_delete, name="app_delete"),
+    path("apps/authorized", pages.authorized, name="authorized"),
+    path("apps/authorized/<int:app_id>/revoke", pages.revoke_app, name="revoke_app"),
+    path("apps/tokens", pages.token_list, name="tokens"),
+    path("apps/tokens/<int:token_id>/revoke", pages.revoke_token, name="revoke_token"),
+]

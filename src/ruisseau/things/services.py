@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ruisseau.errors import InvalidInput, NotFound
+from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
 from ruisseau.things.models import FULL_WEIGHT_BPS, Tag, Thing, ThingOwner
 from ruisseau.things.urls import normalise_url
@@ -171,3 +171,53 @@ def verify_owner(thing_id: int, user_id: int, *, method: str, now: datetime | No
 
 def is_owner(thing_id: int, user_id: int) -> bool:
     return ThingOwner.objects.filter(thing_id=thing_id, user_id=user_id).exists()
+
+
+UPDATABLE_FIELDS = ("title", "description", "category", "language", "tags", "hidden")
+
+
+def _owned_thing(thing_id: int, user_id: int, action: str) -> Thing:
+    thing = Thing.objects.select_for_update().filter(id=thing_id, disabled=False).first()
+    if thing is None:
+        raise NotFound(f"No thing with id {thing_id!r}")
+    if not is_owner(thing.id, user_id):
+        raise Forbidden(f"Only an owner of this thing can {action} it")
+    return thing
+
+
+@transaction.atomic
+def update_thing(thing_id: int, user_id: int, *, now: datetime | None = None, **changes) -> Thing:
+    """Change an owned thing's title, description, category, language, tags or hidden flag.
+    Raises NotFound, Forbidden (not an owner) or InvalidInput (code ``validation``)."""
+    unknown = set(changes) - set(UPDATABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}", code="validation")
+    thing = _owned_thing(thing_id, user_id, "change")
+    for name in ("title", "description", "category", "language"):
+        if name in changes:
+            setattr(thing, name, (changes[name] or "").strip())
+    thing.title = thing.title or thing.url
+    if "hidden" in changes:
+        thing.hidden = bool(changes["hidden"])
+    _validate_fields(thing.title, thing.category, thing.language)
+    thing.updated_at = now or timezone.now()
+    thing.save()
+    if "tags" in changes:
+        _set_tags(thing, clean_tags(changes["tags"]))
+    return thing
+
+
+@transaction.atomic
+def delete_thing(thing_id: int, user_id: int, *, now: datetime | None = None) -> bool:
+    """Delete an owned thing. A thing with history (flattrs, pledges, subscriptions) is kept for
+    the accounts but retired instead: disabled and hidden, so it can no longer be flattred or
+    found. Returns True when the row was removed. Raises NotFound or Forbidden."""
+    from ruisseau.flattrs.models import Flattr, Subscription  # flattrs depends on things, not back
+
+    thing = _owned_thing(thing_id, user_id, "delete")
+    if Flattr.objects.filter(thing=thing).exists() or Subscription.objects.filter(thing=thing).exists():
+        thing.disabled, thing.hidden, thing.updated_at = True, True, now or timezone.now()
+        thing.save(update_fields=["disabled", "hidden", "updated_at"])
+        return False
+    thing.delete()
+    return True
