@@ -7,7 +7,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
-class ProfileForm(forms.Form):
+class SiteForm(forms.Form):
+    """Labels without a trailing colon: the site's forms put the label above the field."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProfileForm(SiteForm):
     display_name = forms.CharField(
         label=_("Display name"), max_length=100, required=False,
         help_text=_("Shown instead of your username. Leave empty to show your username."),
@@ -24,7 +32,7 @@ class ProfileForm(forms.Form):
     )
 
 
-class PrivacyForm(forms.Form):
+class PrivacyForm(SiteForm):
     hide_given = forms.BooleanField(
         label=_("Hide what I give"), required=False,
         help_text=_("Your flattrs are left out of your profile and of the lists of flattrers on thing pages."),
@@ -35,11 +43,11 @@ class PrivacyForm(forms.Form):
     )
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(SiteForm):
     language = forms.ChoiceField(label=_("Language of the site and of our emails"), choices=settings.LANGUAGES)
 
 
-class CloseAccountForm(forms.Form):
+class CloseAccountForm(SiteForm):
     expect_funds_cents = forms.IntegerField(widget=forms.HiddenInput)
     expect_earnings_cents = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
