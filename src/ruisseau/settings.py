@@ -265,7 +265,6 @@ MIDDLEWARE = [
     "ruisseau.web.middleware.UserLanguageMiddleware",
     "ruisseau.web.middleware.ContentSecurityPolicyMiddleware",
 ]
-LOCALE_PATHS = [Path(__file__).resolve().parent / "web" / "locale"]
 # --- end of website section ------------------------------------------------------------------
 
 

@@ -133,3 +133,44 @@ def test_styled_account_pages_render(client, member):
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert 'class="side-menu"' in response.content.decode()
+
+
+def test_two_factor_authentication_with_totp_and_recovery_codes(client, member):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY, format_hotp_value, hotp_value, yield_hotp_counters_from_time,
+    )
+
+    def current_code(secret):
+        return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+    signed_in = client.post(reverse("account_login"), {"login": member.email, "password": "pw-for-tests-1"})
+    assert signed_in.status_code == 302, signed_in.content.decode()[-3000:]
+    # allauth asks for the password again before changing two-factor settings.
+    assert reverse("account_reauthenticate") in client.get(reverse("mfa_activate_totp"))["Location"]
+    assert client.get(reverse("account_reauthenticate")).status_code == 200
+    client.post(reverse("account_reauthenticate"), {"password": "pw-for-tests-1"})
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'class="form"' in html and "data:image/svg+xml" in html  # the QR code, allowed by the CSP
+    secret = client.session[SECRET_SESSION_KEY]
+    assert client.post(reverse("mfa_activate_totp"), {"code": "000000"}).status_code == 200  # wrong code
+    response = client.post(reverse("mfa_activate_totp"), {"code": current_code(secret)})
+    assert response.status_code == 302
+    assert set(Authenticator.objects.filter(user=member).values_list("type", flat=True)) == {"totp", "recovery_codes"}
+    # Signing in now asks for a code after the password.
+    client.logout()
+    cache_clear_between_logins()
+    response = client.post(reverse("account_login"), {"login": member.email, "password": "pw-for-tests-1"})
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("web:settings_profile")).status_code == 302
+    recovery = Authenticator.objects.get(user=member, type="recovery_codes").wrap().get_unused_codes()[0]
+    assert client.post(reverse("mfa_authenticate"), {"code": recovery}).status_code == 302
+    assert client.get(reverse("web:settings_profile")).status_code == 200
+
+
+def cache_clear_between_logins():
+    from django.core.cache import cache
+
+    cache.clear()  # the TOTP code used above is remembered as spent; the next step uses a recovery code

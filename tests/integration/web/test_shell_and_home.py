@@ -84,3 +84,19 @@ def test_generated_avatar_is_an_svg_and_unknown_users_are_404(client, member):
 def test_privacy_page_and_health(client):
     assert "Cookies" in client.get(reverse("web:privacy")).content.decode()
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(("name", "french"), [
+    ("account_login", "Connexion"), ("account_signup", "Inscription"), ("account_reset_password", "mot de passe"),
+])
+def test_account_pages_speak_french(client, name, french):
+    html = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert french in html and "Se connecter" in html  # allauth's page inside the French site shell
+
+
+def test_settings_and_creator_pages_speak_french(member_client, member):
+    User.objects.filter(id=member.id).update(language="fr")
+    assert "Nom affiché" in member_client.get(reverse("web:settings_profile")).content.decode()
+    assert "Ce que devient votre argent" in member_client.get(reverse("web:settings_close")).content.decode()
+    assert "Tableau de bord créateur" in member_client.get(reverse("web:creator")).content.decode()
+    assert "Cette page n’existe pas" in member_client.get("/nulle-part/").content.decode()
