@@ -77,6 +77,6 @@ class UserLanguageMiddleware:
         if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language:
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-                secure=settings.SESSION_COOKIE_SECURE, httponly=False, samesite="Lax",
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=False, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
