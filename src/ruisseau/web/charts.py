@@ -17,6 +17,10 @@ class Bar:
     value: int
     text: str  # the value as people read it (locale-formatted amount)
 
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 def bars(points: list[tuple[str, int, str]]) -> list[Bar]:
     """``(label, value, text)`` per bar, left to right → bar rectangles scaled to the tallest."""

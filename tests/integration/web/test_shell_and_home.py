@@ -100,3 +100,23 @@ def test_settings_and_creator_pages_speak_french(member_client, member):
     assert "Ce que devient votre argent" in member_client.get(reverse("web:settings_close")).content.decode()
     assert "Tableau de bord créateur" in member_client.get(reverse("web:creator")).content.decode()
     assert "Cette page n’existe pas" in member_client.get("/nulle-part/").content.decode()
+
+
+def test_the_500_page_renders_without_a_request_or_database():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html and "site.css" in html
+
+
+def test_server_errors_show_the_friendly_page(client, monkeypatch):
+    from ruisseau.web import views
+
+    def broken(now):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.overview, "home", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()

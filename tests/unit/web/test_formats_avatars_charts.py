@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import translation
 from PIL import Image
 
 from ruisseau.errors import InvalidInput
@@ -34,6 +35,13 @@ def test_the_cents_filter_uses_the_active_language():
         assert cents(158) == "1,58\u00a0€"
     with translation.override("en"):
         assert cents("158") == "€1.58" and cents(None) == "" and cents("") == ""
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Error messages are translated: these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 def upload(kind="PNG", size=(40, 30), mode="RGB") -> SimpleUploadedFile:
