@@ -45,12 +45,14 @@ def profile(request):
             else:
                 if png is not None:
                     services.set_avatar(user.id, png)
-                elif form.cleaned_data["generated_picture"]:
+                elif form.cleaned_data.get("generated_picture"):
                     services.set_avatar(user.id, None)
                 messages.success(request, _("Your profile is saved."))
                 return redirect("web:settings_profile")
     else:
         form = ProfileForm(initial={"display_name": user.display_name, "about": user.about, "website": user.website})
+    if not user.avatar_updated_at:
+        del form.fields["generated_picture"]  # nothing uploaded: the generated picture is already shown
     return render(request, "web/settings/profile.html", {"form": form})
 
 

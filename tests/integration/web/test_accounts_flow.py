@@ -174,3 +174,16 @@ def cache_clear_between_logins():
     from django.core.cache import cache
 
     cache.clear()  # the TOTP code used above is remembered as spent; the next step uses a recovery code
+
+
+@LOCMEM
+def test_changing_the_email_needs_the_new_address_confirmed(client, member):
+    client.post(reverse("account_login"), {"login": member.email, "password": "pw-for-tests-1"})
+    response = client.post(reverse("account_email"), {"email": "marie.nouvelle@example.org", "action_add": ""})
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == ["marie.nouvelle@example.org"]
+    # Until the new address is confirmed, the old one stays the primary address.
+    assert User.objects.get(id=member.id).email == "marie@example.test"
+    client.post(confirmation_link(mail.outbox[-1]))
+    assert User.objects.get(id=member.id).email == "marie.nouvelle@example.org"
+    assert list(EmailAddress.objects.filter(user=member).values_list("email", flat=True)) == ["marie.nouvelle@example.org"]

@@ -3,7 +3,9 @@ from django.urls import reverse
 
 from ruisseau.accounts.models import User
 from ruisseau.flattrs.services import flattr_thing
+from ruisseau.settlement import run as settlement  # also registers SQLite's helper functions (ruisseau.db)
 from tests import factories
+from tests.factories import PERIOD, at
 
 pytestmark = pytest.mark.django_db
 
@@ -104,8 +106,10 @@ def test_settings_and_creator_pages_speak_french(member_client, member):
 
 def test_the_500_page_renders_without_a_request_or_database():
     from django.template.loader import render_to_string
+    from django.utils import translation
 
-    html = render_to_string("500.html")
+    with translation.override("en"):
+        html = render_to_string("500.html")
     assert "Something went wrong on our side" in html and "site.css" in html
 
 
@@ -117,6 +121,18 @@ def test_server_errors_show_the_friendly_page(client, monkeypatch):
 
     monkeypatch.setattr(views.overview, "home", broken)
     client.raise_request_exception = False
-    response = client.get("/")
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_home_respects_hidden_revenue(client):
+    shy, giver = factories.user("shy"), factories.user("giver")
+    User.objects.filter(id=shy.id).update(hide_received=True, display_name="Timide")
+    flattr_thing(giver.id, factories.thing(shy, title="Discret").id, now=at(day=3))
+    flattr_thing(shy.id, factories.thing(factories.user()).id, now=at(day=3))
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    html = client.get("/").content.decode()
+    table = html[html.index("Where the money went"):]
+    assert "Discret" in table and "Timide" not in html
+    assert "€4.75" not in table and "hidden" in table  # only the site-wide total shows it
