@@ -110,6 +110,9 @@ def username_from_email(email: str) -> str:
 # cancelled, claims on things are withdrawn (flattrs on those things wait for a new owner).
 # Closing is refused while a closed period holding the person's flattrs is not yet settled: its
 # settlement will charge them, so they must wait until it has run (normally early on the 1st).
+#
+# The functions below import flattrs, things and settlement models inside their bodies: those
+# packages import accounts.models, and this module is imported early by every one of them.
 
 
 @dataclass(frozen=True)
