@@ -20,6 +20,8 @@ class User(AbstractUser):
     hide_received = models.BooleanField(default=False, help_text="Hide who flattrs me")
     language = models.CharField(max_length=8, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a picture is uploaded (Avatar below); empty means the generated picture is shown.
+    avatar_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -32,3 +34,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class Avatar(models.Model):
+    """An uploaded profile picture, re-encoded by the website as a square PNG of at most 256 px.
+    Kept in the database (a separate table, so loading a user never loads the picture), so that
+    no media folder has to be served or backed up."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="avatar")
+    png = models.BinaryField()
+    updated_at = models.DateTimeField()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from ruisseau.accounts.models import User
+from ruisseau.accounts.models import Avatar, User
 from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.ledger import accounts as ledger_accounts
 from ruisseau.money import format_cents, require_cents
+from ruisseau.periods import Period
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,39}$")
 
@@ -69,3 +74,199 @@ def set_budget(user_id: int, budget_cents: int) -> User:
         raise NotFound(f"No active user with id {user_id}")
     return User.objects.get(id=user_id)
 
+
+
+def username_from_email(email: str) -> str:
+    """A free, slug-like username made from the part of ``email`` before the ``@``.
+
+    ``Chloé.Martin+news@example.org`` → ``chloe.martin``; ``chloe.martin-2`` if that is taken.
+    People see their display name; the username only has to be unique and URL-safe."""
+    local = (email or "").split("@", 1)[0].split("+", 1)[0]
+    ascii_only = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9_.-]+", "-", ascii_only.lower()).strip("-._")[:30] or "user"
+    if len(base) < 2:
+        base = f"{base}-user"
+    taken = set(
+        User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+    )
+    taken = {name.lower() for name in taken}
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+# --- Closing an account ------------------------------------------------------------------------
+#
+# The rule (docs/website.md, "Closing an account"): closing never moves money. Whatever is left in
+# the person's funds and earnings stays, to the cent, on their ledger accounts, which are closed
+# (frozen: nothing can be posted to them) and kept forever. Ruisseau keeps none of it:
+#   * funds were never withdrawable (DESIGN.md §1): the operator may refund them on request;
+#   * earnings can be paid out, or moved into funds, before closing; after closing only the
+#     operator can release them.
+# What is not yet money is withdrawn, so that no later settlement touches the frozen accounts:
+# this period's flattrs and every waiting pledge are taken back (never charged), subscriptions are
+# cancelled, claims on things are withdrawn (flattrs on those things wait for a new owner).
+# Closing is refused while a closed period holding the person's flattrs is not yet settled: its
+# settlement will charge them, so they must wait until it has run (normally early on the 1st).
+#
+# The functions below import flattrs, things and settlement models inside their bodies: those
+# packages import accounts.models, and this module is imported early by every one of them.
+
+
+@dataclass(frozen=True)
+class ClosingTerms:
+    funds_cents: int
+    earnings_cents: int
+    open_flattrs: int  # this period's flattrs and waiting pledges that will be taken back
+    subscriptions: int
+    things_owned: int
+    blocked_by_period: str | None  # a closed, unsettled period with their flattrs, if any
+
+    @property
+    def can_close(self) -> bool:
+        return self.blocked_by_period is None
+
+
+def closing_terms(user_id: int, *, now: datetime | None = None) -> ClosingTerms:
+    """What closing the account would do now, to show before the person confirms."""
+    from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
+    from ruisseau.things.models import ThingOwner
+
+    now = now or timezone.now()
+    current = Period.containing(now)
+    waiting = Pledge.objects.filter(user_id=user_id, state=PledgeState.WAITING).count()
+    unpledged_now = Flattr.objects.filter(user_id=user_id, period=current.first_day, pledge__isnull=True).count()
+    return ClosingTerms(
+        funds_cents=ledger_accounts.funds_cents(user_id),
+        earnings_cents=ledger_accounts.earnings_cents(user_id),
+        open_flattrs=waiting + unpledged_now,
+        subscriptions=Subscription.objects.filter(user_id=user_id, cancelled_at__isnull=True).count(),
+        things_owned=ThingOwner.objects.filter(user_id=user_id).count(),
+        blocked_by_period=_unsettled_period_with_flattrs(user_id, current),
+    )
+
+
+def _unsettled_period_with_flattrs(user_id: int, current: Period) -> str | None:
+    from ruisseau.flattrs.models import Flattr
+    from ruisseau.settlement.models import RunStatus, SettlementRun
+
+    settled = SettlementRun.objects.filter(status=RunStatus.DONE).values("period")
+    pending = (
+        Flattr.objects.filter(user_id=user_id, period__lt=current.first_day, pledge__isnull=True)
+        .exclude(period__in=settled)
+        .order_by("period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return str(Period.from_date(pending)) if pending else None
+
+
+class AccountNotClosable(InvalidInput):
+    code = "account_not_closable"
+
+
+@transaction.atomic
+def close_account(
+    user_id: int, *, expect_funds_cents: int, expect_earnings_cents: int, now: datetime | None = None
+) -> ClosingTerms:
+    """Close the account by the rule above and return the terms that were applied.
+
+    ``expect_*`` are the balances the person was shown: if either moved since (a settlement, a
+    top-up), nothing happens and AccountNotClosable asks them to look again. Raises NotFound for
+    an unknown or already closed user."""
+    from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
+    from ruisseau.ledger.models import Account
+    from ruisseau.things.models import ThingOwner
+
+    now = now or timezone.now()
+    user = User.objects.select_for_update().filter(id=user_id, closed_at__isnull=True).first()
+    if user is None:
+        raise NotFound(f"No open account with id {user_id}")
+    # Lock the person's ledger accounts (id order, like the ledger) so no posting slips in between.
+    accounts = list(Account.objects.select_for_update().filter(user_id=user_id).order_by("id"))
+    terms = closing_terms(user_id, now=now)
+    if terms.blocked_by_period:
+        raise AccountNotClosable(
+            f"Your flattrs of {terms.blocked_by_period} are being settled; close your account once "
+            "that period is settled",
+            code="period_not_settled",
+        )
+    if (terms.funds_cents, terms.earnings_cents) != (expect_funds_cents, expect_earnings_cents):
+        raise AccountNotClosable(
+            "Your balances changed since you looked: check them and confirm again", code="balances_changed"
+        )
+    current = Period.containing(now)
+    waiting = Pledge.objects.filter(user_id=user_id, state=PledgeState.WAITING)
+    waiting_flattr_ids = list(waiting.values_list("flattr_id", flat=True))
+    waiting.delete()
+    Flattr.objects.filter(id__in=waiting_flattr_ids).delete()
+    Flattr.objects.filter(user_id=user_id, period=current.first_day, pledge__isnull=True).delete()
+    Subscription.objects.filter(user_id=user_id, cancelled_at__isnull=True).update(cancelled_at=now)
+    ThingOwner.objects.filter(user_id=user_id).delete()
+    Account.objects.filter(id__in=[a.id for a in accounts], closed_at__isnull=True).update(closed_at=now)
+    _forget_personal_details(user, now)
+    return terms
+
+
+def _forget_personal_details(user: User, now: datetime) -> None:
+    """Keep the row (the ledger and statements point at it) but nothing that identifies the person."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user_id=user.id).delete()
+    user.closed_at = now
+    user.is_active = False
+    user.email = ""
+    user.display_name = ""
+    user.about = ""
+    user.website = ""
+    user.avatar_updated_at = None
+    Avatar.objects.filter(user_id=user.id).delete()
+    user.hide_given = True
+    user.hide_received = True
+    user.set_unusable_password()
+    user.save()
+
+
+# --- Profile, privacy, language ----------------------------------------------------------------
+
+
+def update_profile(user_id: int, *, display_name: str, about: str, website: str) -> User:
+    """Change what others see of a person. Lengths are checked here; URL syntax by the caller's form."""
+    display_name, about, website = display_name.strip(), about.strip(), website.strip()
+    if len(display_name) > 100:
+        raise InvalidInput("The display name is at most 100 characters", code="invalid_display_name")
+    if len(about) > 2000:
+        raise InvalidInput("The bio is at most 2000 characters", code="invalid_about")
+    if website and not website.startswith(("https://", "http://")):
+        raise InvalidInput("The website must be an http:// or https:// address", code="invalid_website")
+    updated = User.objects.filter(id=user_id, closed_at__isnull=True).update(
+        display_name=display_name, about=about, website=website
+    )
+    if not updated:
+        raise NotFound(f"No open account with id {user_id}")
+    return User.objects.get(id=user_id)
+
+
+@transaction.atomic
+def set_avatar(user_id: int, png: bytes | None, *, now: datetime | None = None) -> None:
+    """Keep an uploaded picture (already checked and re-encoded as PNG), or go back to the
+    generated one with ``None``."""
+    now = now or timezone.now()
+    if png is None:
+        Avatar.objects.filter(user_id=user_id).delete()
+        User.objects.filter(id=user_id).update(avatar_updated_at=None)
+        return
+    Avatar.objects.update_or_create(user_id=user_id, defaults={"png": png, "updated_at": now})
+    User.objects.filter(id=user_id).update(avatar_updated_at=now)
+
+
+def set_privacy(user_id: int, *, hide_given: bool, hide_received: bool) -> None:
+    User.objects.filter(id=user_id).update(hide_given=hide_given, hide_received=hide_received)
+
+
+def set_language(user_id: int, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(f"{language!r} is not a language of this site", code="invalid_language")
+    User.objects.filter(id=user_id).update(language=language)

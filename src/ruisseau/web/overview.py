@@ -10,6 +10,7 @@ from django.db.models import Count
 from ruisseau.flattrs.models import Flattr
 from ruisseau.periods import Period
 from ruisseau.settlement.models import RunStatus, SettlementRun, ThingRevenue
+from ruisseau.settlement.split import split_giver
 
 
 def home(now: datetime) -> dict:
@@ -39,4 +40,20 @@ def home(now: datetime) -> dict:
         "currency": settings.CURRENCY,
         "fee_percent": settings.FEE_BPS / 100,
         "min_budget_cents": settings.MIN_BUDGET_CENTS,
+        "example": worked_example(500, 3),
+        "pledge_months": settings.PLEDGE_MONTHS,
+        "receive_requires_giving": settings.RECEIVE_REQUIRES_GIVING,
+    }
+
+
+def worked_example(budget_cents: int, flattrs: int) -> dict:
+    """The home page's example, computed by the same split as the settlement."""
+    split = split_giver(budget_cents, budget_cents, flattrs, settings.FEE_BPS)
+    return {
+        "budget_cents": budget_cents,
+        "flattrs": flattrs,
+        "fee_cents": split.fee_cents,
+        "share_cents": split.share_cents,
+        "extra_count": split.extra_count,
+        "first_cents": split.share_cents + (1 if split.extra_count else 0),
     }
