@@ -1,10 +1,13 @@
-"""Amounts written the way each language writes them: €1,234.58 in English, 1 234,58 € in French."""
+"""Amounts written the way each language writes them: 1,234.58 € in English, 1 234,58 € in French.
+
+The symbol follows the amount in both languages, as the rest of Ruisseau writes euros (and as
+the product brief does: "1,58 €/1.58 €"). A plain space separates them so that copied amounts
+and searches match what people type; CSS keeps `.amount` cells from wrapping."""
 
 from __future__ import annotations
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 NARROW_NBSP = "\u202f"  # French thousands separator
-NBSP = "\u00a0"  # between a French amount and its symbol, so they never wrap apart
 
 
 def format_money(cents: int, currency: str, language: str | None) -> str:
@@ -12,6 +15,5 @@ def format_money(cents: int, currency: str, language: str | None) -> str:
     units, rest = divmod(abs(int(cents)), 100)
     symbol = SYMBOLS.get(currency, currency)
     if (language or "en").lower().startswith("fr"):
-        return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d}{NBSP}{symbol}"
-    spacer = "" if currency in SYMBOLS else NBSP
-    return f"{sign}{symbol}{spacer}{units:,}.{rest:02d}"
+        return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d} {symbol}"
+    return f"{sign}{units:,}.{rest:02d} {symbol}"

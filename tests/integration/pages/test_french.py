@@ -34,6 +34,6 @@ def test_wrong_budget_in_french(signed_in):
 
 
 def test_explore_and_funds_in_french(signed_in, things):
-    assert "Découvrir des œuvres" in signed_in.get("/explore/", **FR).content.decode()
+    assert "Explorer les œuvres" in signed_in.get("/explore/", **FR).content.decode()
     funds = signed_in.get("/funds/", **FR).content.decode()
     assert "Vos fonds" in funds and "10,00 €" in funds and "Fonds ajoutés" in funds

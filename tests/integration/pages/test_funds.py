@@ -50,7 +50,7 @@ def test_declined_payment_is_explained_and_moves_nothing(signed_in, giver):
 
 
 @pytest.mark.parametrize("amount, words", [
-    ("0,50", "Add between 1.00 € and 1000.00 € at a time."),
+    ("0,50", "Add between 1.00 € and 1,000.00 € at a time."),
     ("lots", "Write an amount in euros and cents"),
 ])
 def test_bad_amounts_are_explained(signed_in, giver, amount, words):
