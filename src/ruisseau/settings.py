@@ -244,6 +244,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ruisseau <noreply@localhost>
 
 
 # --- Buttons, badges, ownership proof and sites ----------------------------------------------
+# How long a badge or button count may be stale in other processes (see widgets/counts.py).
+WIDGETS_COUNT_TTL_SECONDS = env_int("WIDGETS_COUNT_TTL_SECONDS", 60, minimum=1)
+# Browsers and proxies may serve a stale badge this long while they refetch it.
+WIDGETS_STALE_SECONDS = env_int("WIDGETS_STALE_SECONDS", 600, minimum=0)
+# Who may frame the iframe button (a CSP frame-ancestors source list); "*" = every site.
+WIDGETS_FRAME_ANCESTORS = env_str("WIDGETS_FRAME_ANCESTORS", "*")
+# Domain proofs: schemes tried for the home page and /.well-known/ file (tests use http).
+SITE_PROOF_SCHEMES = env_list("SITE_PROOF_SCHEMES", "https")
+# DNS TXT proofs: resolver address and port; empty = the system resolver.
+SITE_DNS_NAMESERVER = env_str("SITE_DNS_NAMESERVER", "")
+SITE_DNS_PORT = env_int("SITE_DNS_PORT", 53, minimum=1)
+SITE_DNS_TIMEOUT_SECONDS = env_int("SITE_DNS_TIMEOUT_SECONDS", 5, minimum=1)
 # --- end of widgets section ------------------------------------------------------------------
 
 

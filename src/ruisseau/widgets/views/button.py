@@ -1,0 +1,106 @@
+"""The iframe button (/button/view/) and its sign-in popup (/button/flattr/).
+
+In the iframe: the count, and for a signed-in reader whether they flattred the page this period;
+a click flattrs at once (a POST with a CSRF token). A reader who is not signed in — or whose
+browser does not send our cookies inside third-party frames — gets a link that opens
+/button/flattr/ in a popup: a first-party window where Lax cookies work, sign-in happens, the
+reader confirms, and the popup tells the iframe the new count with postMessage.
+
+For a reader without a session cookie the button touches neither the session nor the CSRF
+machinery, so it sets no cookie and is cacheable like the badge.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_http_methods
+
+from ruisseau.errors import InvalidInput, RuisseauError
+from ruisseau.widgets import counts, links, params as button_params
+from ruisseau.widgets.services import flattr_with_button, flattred_this_period
+
+
+def _frameable(response):
+    """Embeddable by any site (or the configured ones) — these views only."""
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'; "
+        f"form-action 'self'; frame-ancestors {settings.WIDGETS_FRAME_ANCESTORS}"
+    )
+    return response
+
+
+def _has_session(request) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _context(request, params, *, error: str = "", done: bool = False) -> dict:
+    thing_id = counts.thing_id_for_url(params.url)
+    signed_in = _has_session(request) and request.user.is_authenticated
+    return {
+        "p": params,
+        "count": counts.flattr_count(thing_id) if thing_id else 0,
+        "thing_link": links.thing_page(thing_id) if thing_id else links.auto_submit(params.query()),
+        "signed_in": signed_in,
+        "flattred": signed_in and flattred_this_period(request.user.id, thing_id),
+        "popup_url": reverse("widgets:button_flattr") + "?" + urlencode(params.query()),
+        "self_url": request.get_full_path(),
+        "error": error,
+        "done": done,
+    }
+
+
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def view(request):
+    try:
+        params = button_params.parse(request.GET)
+    except InvalidInput as exc:
+        return _frameable(render(request, "widgets/button_error.html", {"error": exc.message}, status=400))
+    error = ""
+    if request.method == "POST":
+        if not (_has_session(request) and request.user.is_authenticated):
+            error = _("Sign in to flattr")
+        else:
+            try:
+                flattr_with_button(request.user.id, params)
+            except RuisseauError as exc:
+                error = exc.message
+            else:
+                return HttpResponseRedirect(request.get_full_path() + "&done=1")
+    context = _context(request, params, error=error, done=request.GET.get("done") == "1")
+    response = _frameable(render(request, "widgets/button.html", context))
+    if context["signed_in"]:
+        response["Cache-Control"] = "private, no-store"
+    else:
+        response["Cache-Control"] = f"public, max-age={settings.WIDGETS_COUNT_TTL_SECONDS}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def popup(request):
+    """First-party window: sign in if needed, confirm, flattr, tell the opener, close."""
+    try:
+        params = button_params.parse(request.GET)
+    except InvalidInput as exc:
+        return render(request, "widgets/popup.html", {"error": exc.message}, status=400)
+    if not request.user.is_authenticated:
+        login = resolve_url(settings.LOGIN_URL)
+        return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
+    context = _context(request, params)
+    context["thing_id"] = counts.thing_id_for_url(params.url)
+    if request.method == "POST":
+        try:
+            flattr_with_button(request.user.id, params)
+        except RuisseauError as exc:
+            context["error"] = exc.message
+        else:
+            context = _context(request, params, done=True)
+            context["done_message"] = {"flattr_button_event": "click_successful", "url": params.url,
+                                       "count": context["count"]}
+    return render(request, "widgets/popup.html", context, status=400 if context.get("error") else 200)
