@@ -9,6 +9,7 @@ urlpatterns = [
     path("badge/url.svg", badges.badge_by_url, name="badge_url"),
     path("button/view/", button.view, name="button"),
     path("button/flattr/", button.popup, name="button_flattr"),
+    path("button/state/", button.state, name="button_state"),
     path("submit/auto", submit.auto_submit, name="submit_auto"),
     path("js/load.js", loader.load_js, name="loader"),
     path("js/0.6/load.js", loader.load_js, name="loader_06"),

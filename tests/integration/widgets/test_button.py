@@ -114,3 +114,15 @@ def test_popup_flattrs_on_confirmation_and_tells_the_opener(client):
 
 def test_popup_bad_parameters(client):
     assert client.get("/button/flattr/").status_code == 400
+
+
+def test_popup_leaves_the_result_for_the_iframe_that_opened_it(client):
+    nonce = "ab" * 16
+    assert client.get("/button/state/", {"nonce": nonce}).json() == {"done": False}
+    assert client.get("/button/state/", {"nonce": "short"}).status_code == 400
+    client.force_login(factories.user())
+    client.post("/button/flattr/?" + urlencode({"url": URL, "nonce": nonce}))
+    client.logout()  # the iframe polls without cookies
+    state = client.get("/button/state/", {"nonce": nonce})
+    assert state.json() == {"done": True, "flattr_button_event": "click_successful", "url": URL, "count": 1}
+    assert state["Cache-Control"] == "no-store"

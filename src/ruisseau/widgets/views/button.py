@@ -12,24 +12,57 @@ machinery, so it sets no cookie and is cacheable like the badge.
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
 from django.http import HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.widgets import counts, links, params as button_params
 from ruisseau.widgets.services import flattr_with_button, flattred_this_period
 
 
+_NONCE = re.compile(r"^[0-9a-f]{32}$")
+_NONCE_SECONDS = 600
+
+
+def _tell_the_button(nonce: str, message: dict) -> None:
+    """Leave the result where the iframe that opened the popup polls for it (/button/state/).
+
+    postMessage to ``window.opener`` is tried too, but a popup that went through the sign-in
+    page has usually lost its opener (Cross-Origin-Opener-Policy), and a third-party iframe may
+    not get our cookies at all; a random nonce the iframe chose needs neither."""
+    if _NONCE.match(nonce):
+        cache.set(f"widgets:nonce:{nonce}", message, _NONCE_SECONDS)
+
+
+@require_GET
+def state(request):
+    """What the popup left for the button that opened it: {"done": false} until then."""
+    nonce = request.GET.get("nonce", "")
+    if not _NONCE.match(nonce):
+        response = JsonResponse({"error": "invalid_parameters", "message": "nonce must be 32 hex digits"},
+                                status=400)
+    else:
+        message = cache.get(f"widgets:nonce:{nonce}")
+        response = JsonResponse({"done": True, **message} if message else {"done": False})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _frameable(response):
     """Embeddable by any site (or the configured ones) — these views only."""
     response["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'; "
+        f"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self'; connect-src 'self'; "
         f"form-action 'self'; frame-ancestors {settings.WIDGETS_FRAME_ANCESTORS}"
     )
     return response
@@ -49,6 +82,7 @@ def _context(request, params, *, error: str = "", done: bool = False) -> dict:
         "signed_in": signed_in,
         "flattred": signed_in and flattred_this_period(request.user.id, thing_id),
         "popup_url": reverse("widgets:button_flattr") + "?" + urlencode(params.query()),
+        "state_url_js": json.dumps(reverse("widgets:button_state")),
         "self_url": request.get_full_path(),
         "error": error,
         "done": done,
@@ -103,4 +137,5 @@ def popup(request):
             context = _context(request, params, done=True)
             context["done_message"] = {"flattr_button_event": "click_successful", "url": params.url,
                                        "count": context["count"]}
+            _tell_the_button(request.GET.get("nonce", ""), context["done_message"])
     return render(request, "widgets/popup.html", context, status=400 if context.get("error") else 200)
