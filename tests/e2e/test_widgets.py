@@ -9,7 +9,9 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from ruisseau.flattrs.models import Flattr
+from ruisseau.ledger.check import LEDGER_CHECKS, run_checks
 from ruisseau.periods import Period
+from ruisseau.settlement.checks import SETTLEMENT_CHECKS
 from ruisseau.settlement.models import ThingRevenue
 from ruisseau.settlement.run import settle_period
 from ruisseau.things import sites
@@ -159,3 +161,4 @@ def test_shared_blog_pays_each_author_for_their_own_post(live_server, page, blog
     assert paid[("Ben one", "ben")] + paid[("Ben one", "blogowner")] == 237
     assert (paid[("Ann one", "ann")], paid[("Ann one", "blogowner")]) == (214, 24)
     assert (paid[("Ben one", "ben")], paid[("Ben one", "blogowner")]) == (213, 24)
+    assert all(result.ok for result in run_checks(LEDGER_CHECKS + SETTLEMENT_CHECKS))

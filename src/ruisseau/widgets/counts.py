@@ -22,17 +22,17 @@ from ruisseau.things.urls import normalise_url
 _NO_THING = -1  # cached "this URL is not a thing (yet)", so unknown URLs cost no query either
 
 
-def _count_key(thing_id: int) -> str:
+def count_key(thing_id: int) -> str:
     return f"widgets:count:{thing_id}"
 
 
-def _url_key(canonical: str) -> str:
+def url_key(canonical: str) -> str:
     return "widgets:url:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def flattr_count(thing_id: int) -> int:
     """All flattrs a thing ever received (what the original buttons showed)."""
-    key = _count_key(thing_id)
+    key = count_key(thing_id)
     count = cache.get(key)
     if count is None:
         count = Flattr.objects.filter(thing_id=thing_id).count()
@@ -42,14 +42,19 @@ def flattr_count(thing_id: int) -> int:
 
 def thing_id_for_url(url: str) -> int | None:
     """The id of the thing at ``url`` or None. Raises InvalidInput for a malformed URL."""
+    return url_lookup(url)[1]
+
+
+def url_lookup(url: str) -> tuple[str, int | None, int]:
+    """(cache key, thing id or None, the value cached under the key) for ``url``."""
     canonical = normalise_url(url)
-    key = _url_key(canonical)
+    key = url_key(canonical)
     cached = cache.get(key)
     if cached is None:
         cached = Thing.objects.filter(url=canonical, hidden=False).values_list("id", flat=True).first()
         cached = _NO_THING if cached is None else cached
         cache.set(key, cached, settings.WIDGETS_COUNT_TTL_SECONDS)
-    return None if cached == _NO_THING else cached
+    return key, (None if cached == _NO_THING else cached), cached
 
 
 def thing_exists(thing_id: int) -> bool:
@@ -63,6 +68,6 @@ def thing_exists(thing_id: int) -> bool:
 
 def forget_thing(thing_id: int, url: str | None = None) -> None:
     """Drop cached values of a thing after it changed (a flattr, a new thing at a URL)."""
-    cache.delete_many([_count_key(thing_id), f"widgets:exists:{thing_id}"])
+    cache.delete_many([count_key(thing_id), f"widgets:exists:{thing_id}"])
     if url:
-        cache.delete(_url_key(url))
+        cache.delete(url_key(url))

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.widgets import counts, links, params as button_params
+from ruisseau.widgets.fastpath import TAG_HEADER, tag_value
 from ruisseau.widgets.services import flattr_with_button, flattred_this_period
 
 
@@ -73,11 +74,14 @@ def _has_session(request) -> bool:
 
 
 def _context(request, params, *, error: str = "", done: bool = False) -> dict:
-    thing_id = counts.thing_id_for_url(params.url)
+    key, thing_id, cached = counts.url_lookup(params.url)
+    count = counts.flattr_count(thing_id) if thing_id else 0
+    tags = {key: cached, **({counts.count_key(thing_id): count} if thing_id else {})}
     signed_in = _has_session(request) and request.user.is_authenticated
     return {
+        "tags": tags,
         "p": params,
-        "count": counts.flattr_count(thing_id) if thing_id else 0,
+        "count": count,
         "thing_link": links.thing_page(thing_id) if thing_id else links.auto_submit(params.query()),
         "signed_in": signed_in,
         "flattred": signed_in and flattred_this_period(request.user.id, thing_id),
@@ -113,6 +117,8 @@ def view(request):
         response["Cache-Control"] = "private, no-store"
     else:
         response["Cache-Control"] = f"public, max-age={settings.WIDGETS_COUNT_TTL_SECONDS}"
+        if request.method == "GET" and not context["error"] and not context["done"]:
+            response[TAG_HEADER] = tag_value(context["tags"])
     return response
 
 

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.http import HttpResponse, HttpResponseNotModified
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ruisseau.widgets.badge import etag_for
 
@@ -19,7 +19,7 @@ def _script() -> tuple[bytes, str]:
     return body, etag_for(body.decode())
 
 
-@require_GET
+@require_safe
 def load_js(request):
     body, etag = _script()
     if etag in request.headers.get("If-None-Match", ""):
