@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ruisseau.widgets.views import badges, button, loader, proofs, sites, submit
+from ruisseau.widgets.views import badges, button, demo_blog, loader, proofs, sites, submit
 
 app_name = "widgets"
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("thing/<int:thing_id>/snippets/", proofs.snippets, name="snippets"),
     path("sites/", sites.site_list, name="sites"),
     path("sites/<int:site_id>/", sites.site_detail, name="site"),
+    path("demo-blog/", demo_blog.index, name="demo_blog"),
+    path("demo-blog/<slug:slug>/", demo_blog.post, name="demo_blog_post"),
     path("sites/invitations/<int:author_id>/accept/", sites.accept_invitation, name="accept_invitation"),
 ]

@@ -58,3 +58,31 @@ def test_loader_is_served_cacheable_without_cookies(client, path):
     assert b"FlattrLoader" in response.content
     assert len(response.content) < 16_000  # small
     assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_demo_blog_pages_carry_buttons_for_each_author(client):
+    index = client.get("/demo-blog/").content.decode()
+    assert 'rev="flattr;uid:chloe;' in index and 'rev="flattr;uid:emma;' in index
+    assert '<script async src="/js/load.js?mode=auto">' in index
+    post = client.get("/demo-blog/fjords/").content.decode()
+    assert '<meta name="ruisseau:owner" content="emma">' in post and 'data-uid="emma"' in post
+    assert client.get("/demo-blog/nope/").status_code == 404
+
+
+def test_demo_data_sets_up_the_shared_blog():
+    from ruisseau.demo.data import load_demo
+    from ruisseau.things.site_models import Site
+    from ruisseau.widgets.params import parse
+    from ruisseau.widgets.services import flattr_with_button
+
+    load_demo()
+    site = Site.objects.get()
+    assert site.verified and site.share_bps == 1_000 and site.owner.username == "bruno"
+    assert sorted(site.authors.filter(accepted_at__isnull=False).values_list("user__username", flat=True)) == [
+        "bruno", "chloe", "emma"]
+    from ruisseau.accounts.models import User
+
+    alice = User.objects.get(username="alice")
+    flattr = flattr_with_button(alice.id, parse({"url": f"http://{site.domain}/demo-blog/fjords/", "uid": "emma"}))
+    assert sorted((o.user.username, o.weight_bps) for o in flattr.thing.owners.all()) == [
+        ("bruno", 1_000), ("emma", 9_000)]
