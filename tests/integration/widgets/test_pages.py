@@ -2,6 +2,12 @@
 
 import pytest
 
+from ruisseau.accounts.models import User
+from ruisseau.demo.data import load_demo  # imported early: it registers SQLite's sha256 function
+from ruisseau.things.site_models import Site
+from ruisseau.widgets.params import parse
+from ruisseau.widgets.services import flattr_with_button
+
 from ruisseau.things.models import ThingOwner
 from tests import factories
 
@@ -70,18 +76,11 @@ def test_demo_blog_pages_carry_buttons_for_each_author(client):
 
 
 def test_demo_data_sets_up_the_shared_blog():
-    from ruisseau.demo.data import load_demo
-    from ruisseau.things.site_models import Site
-    from ruisseau.widgets.params import parse
-    from ruisseau.widgets.services import flattr_with_button
-
     load_demo()
     site = Site.objects.get()
     assert site.verified and site.share_bps == 1_000 and site.owner.username == "bruno"
     assert sorted(site.authors.filter(accepted_at__isnull=False).values_list("user__username", flat=True)) == [
         "bruno", "chloe", "emma"]
-    from ruisseau.accounts.models import User
-
     alice = User.objects.get(username="alice")
     flattr = flattr_with_button(alice.id, parse({"url": f"http://{site.domain}/demo-blog/fjords/", "uid": "emma"}))
     assert sorted((o.user.username, o.weight_bps) for o in flattr.thing.owners.all()) == [
