@@ -256,6 +256,14 @@ SITE_PROOF_SCHEMES = env_list("SITE_PROOF_SCHEMES", "https")
 SITE_DNS_NAMESERVER = env_str("SITE_DNS_NAMESERVER", "")
 SITE_DNS_PORT = env_int("SITE_DNS_PORT", 53, minimum=1)
 SITE_DNS_TIMEOUT_SECONDS = env_int("SITE_DNS_TIMEOUT_SECONDS", 5, minimum=1)
+# Opt-in: send the session and CSRF cookies inside buttons framed by other sites (SameSite=None,
+# HTTPS only), so a signed-in reader flattrs in one click there. Off, the button falls back to the
+# sign-in popup, which works in every browser (docs/integrations.md, "Cookies and privacy").
+WIDGETS_THIRD_PARTY_COOKIES = env_bool("WIDGETS_THIRD_PARTY_COOKIES", False)
+if WIDGETS_THIRD_PARTY_COOKIES:
+    if not SECURE:
+        raise ImproperlyConfigured("RUISSEAU_WIDGETS_THIRD_PARTY_COOKIES needs an https RUISSEAU_PUBLIC_URL")
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
 # --- end of widgets section ------------------------------------------------------------------
 
 
