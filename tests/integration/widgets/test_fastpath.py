@@ -13,9 +13,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def app():
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from ruisseau.wsgi import application
 
-    return application
+    # As Django's test client does: a request must not close the test's connection (and its
+    # open transaction) at its end.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield application
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def call(app, path, query="", method="GET", **extra):
