@@ -45,9 +45,10 @@ class ButtonParams:
     dark: bool = False
 
     def thing_fields(self) -> dict:
-        """Metadata for a thing created by a flattr of this URL (auto-submit)."""
-        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags,
-                        "hidden": self.hidden}
+        """Metadata for a thing created by a flattr of this URL (auto-submit). ``hidden`` is not
+        passed on: here a hidden thing cannot be flattred at all (flattrs/services.py), so a
+        button saying ``hidden=1`` would create a thing and then refuse its own click."""
+        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags}
         if self.category:
             fields["category"] = self.category
         if self.language:

@@ -85,3 +85,13 @@ def test_demo_data_sets_up_the_shared_blog():
     flattr = flattr_with_button(alice.id, parse({"url": f"http://{site.domain}/demo-blog/fjords/", "uid": "emma"}))
     assert sorted((o.user.username, o.weight_bps) for o in flattr.thing.owners.all()) == [
         ("bruno", 1_000), ("emma", 9_000)]
+
+
+def test_proof_checks_are_rate_limited(client, page_server):
+    user = factories.user("busy")
+    page_server.pages["/r"] = ("text/html", "<html><head></head></html>")
+    thing = factories.thing(url=page_server.url("/r"))
+    client.force_login(user)
+    statuses = [client.post(f"/thing/{thing.id}/verify/").status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert "Too many checks" in client.post(f"/thing/{thing.id}/verify/").content.decode()

@@ -89,3 +89,12 @@ def test_owner_cannot_flattr_their_own_thing_through_auto_submit(client):
     response = client.post("/submit/auto?" + urlencode({"url": "https://blog.example/p/3"}))
     assert response.status_code == 400
     assert "your own thing" in response.content.decode()
+
+
+def test_hidden_parameter_does_not_make_an_unflattrable_thing(client):
+    reader = factories.user()
+    client.force_login(reader)
+    response = client.post("/submit/auto?" + urlencode({"url": "https://blog.example/h", "hidden": "1"}))
+    thing = Thing.objects.get(url="https://blog.example/h")
+    assert response.status_code == 302 and not thing.hidden
+    assert Flattr.objects.filter(thing=thing, user=reader).exists()

@@ -6,11 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
 
+from ruisseau import ratelimit
 from ruisseau.errors import NotFound, RuisseauError
 from ruisseau.things import proofs
 from ruisseau.things.services import get_thing
 from ruisseau.widgets import links, snippets as thing_snippets
+
+
+PROOFS_PER_MINUTE = 10
+
+
+def proof_allowed(user_id: int) -> bool:
+    """Each check fetches a page somebody named: a few a minute per user is plenty."""
+    return ratelimit.hit("widgets-proof", str(user_id), limit=PROOFS_PER_MINUTE, window_seconds=60).allowed
 
 
 def _thing_or_404(thing_id: int):
@@ -28,7 +38,9 @@ def verify_thing(request, thing_id: int):
                "snippets": thing_snippets.for_thing(thing, request.user.username),
                "verified": thing.owners.filter(user=request.user, verified=True).exists()}
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not proof_allowed(request.user.id):
+        context["error"], status = _("Too many checks: wait a minute and try again."), 429
+    elif request.method == "POST":
         try:
             proofs.prove_page(thing.id, request.user.id)
         except RuisseauError as exc:

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
 
 from ruisseau.errors import NotFound, RuisseauError
 from ruisseau.money import format_cents
 from ruisseau.things import proofs, sites
 from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod
+from ruisseau.widgets.views.proofs import proof_allowed
 
 
 @login_required
@@ -51,7 +53,9 @@ def site_detail(request, site_id: int):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action == "verify":
+            if action == "verify" and not proof_allowed(request.user.id):
+                context["error"] = _("Too many checks: wait a minute and try again.")
+            elif action == "verify":
                 site = sites.verify_site(site.id, request.user.id, request.POST.get("method", ""))
                 context["message"] = "verified"
             elif action == "invite":
