@@ -319,6 +319,26 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
 
 
 # --- Buttons, badges, ownership proof and sites ----------------------------------------------
+# How long a badge or button count may be stale in other processes (see widgets/counts.py).
+WIDGETS_COUNT_TTL_SECONDS = env_int("WIDGETS_COUNT_TTL_SECONDS", 60, minimum=1)
+# Browsers and proxies may serve a stale badge this long while they refetch it.
+WIDGETS_STALE_SECONDS = env_int("WIDGETS_STALE_SECONDS", 600, minimum=0)
+# Who may frame the iframe button (a CSP frame-ancestors source list); "*" = every site.
+WIDGETS_FRAME_ANCESTORS = env_str("WIDGETS_FRAME_ANCESTORS", "*")
+# Domain proofs: schemes tried for the home page and /.well-known/ file (tests use http).
+SITE_PROOF_SCHEMES = env_list("SITE_PROOF_SCHEMES", "https")
+# DNS TXT proofs: resolver address and port; empty = the system resolver.
+SITE_DNS_NAMESERVER = env_str("SITE_DNS_NAMESERVER", "")
+SITE_DNS_PORT = env_int("SITE_DNS_PORT", 53, minimum=1)
+SITE_DNS_TIMEOUT_SECONDS = env_int("SITE_DNS_TIMEOUT_SECONDS", 5, minimum=1)
+# Opt-in: send the session and CSRF cookies inside buttons framed by other sites (SameSite=None,
+# HTTPS only), so a signed-in reader flattrs in one click there. Off, the button falls back to the
+# sign-in popup, which works in every browser (docs/integrations.md, "Cookies and privacy").
+WIDGETS_THIRD_PARTY_COOKIES = env_bool("WIDGETS_THIRD_PARTY_COOKIES", False)
+if WIDGETS_THIRD_PARTY_COOKIES:
+    if not SECURE:
+        raise ImproperlyConfigured("RUISSEAU_WIDGETS_THIRD_PARTY_COOKIES needs an https RUISSEAU_PUBLIC_URL")
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
 # --- end of widgets section ------------------------------------------------------------------
 
 

@@ -107,3 +107,21 @@ def load_demo(now: datetime | None = None) -> None:
     ):
         moment = max(current.start, now - timedelta(minutes=10 - minutes))
         flattr_thing(users[username].id, things[key].id, now=moment)
+    _demo_blog(users, now)
+
+
+def _demo_blog(users: dict, now: datetime) -> None:
+    """The shared demo blog served at /demo-blog/ (widgets/views/demo_blog.py): Bruno runs it and
+    keeps 10 %; Chloé and Emma write for it. Its domain is this server's own, marked verified
+    here because a demo cannot prove it (a real site proves it: docs/integrations.md)."""
+    from urllib.parse import urlsplit
+
+    from ruisseau.things import sites
+    from ruisseau.things.site_models import Site
+
+    owner = users["bruno"]
+    site = sites.add_site(owner.id, urlsplit(settings.PUBLIC_URL).netloc, now=now)
+    Site.objects.filter(id=site.id).update(verified_at=now, method="meta")
+    sites.set_share(site.id, owner.id, 1_000)
+    for name in ("bruno", "chloe", "emma"):
+        sites.accept_invitation(sites.invite_author(site.id, owner.id, name, now=now).id, users[name].id, now=now)

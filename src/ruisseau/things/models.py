@@ -71,3 +71,6 @@ class ThingOwner(models.Model):
     def __str__(self) -> str:
         state = "verified" if self.verified else "claimed"
         return f"{self.user} owns {self.weight_bps / 100:g} % of thing {self.thing_id} ({state})"
+
+
+from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod  # noqa: E402,F401  (one app, two modules)

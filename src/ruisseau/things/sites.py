@@ -1,0 +1,178 @@
+"""Sites and their authors: verification, invitations, the site's share, and attributing a
+page on a site to the author it names (DESIGN.md §6.3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ruisseau.accounts.models import User
+from ruisseau.errors import Forbidden, InvalidInput, NotFound
+from ruisseau.things import proofs
+from ruisseau.things.models import FULL_WEIGHT_BPS, OwnerVerification, Thing
+from ruisseau.things.services import get_or_submit, set_owners, verify_owner
+from ruisseau.things.site_models import MAX_SITE_SHARE_BPS, Site, SiteAuthor, SiteProofMethod
+from ruisseau.things.urls import normalise_url
+
+_CHECKS = {
+    SiteProofMethod.DNS: proofs.check_dns,
+    SiteProofMethod.WELL_KNOWN: proofs.check_well_known,
+    SiteProofMethod.META: proofs.check_home_meta,
+}
+
+
+def normalise_domain(raw: str) -> str:
+    """``Example.org``, ``https://example.org/blog`` → ``example.org`` (port kept if not default)."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise InvalidInput("A domain is required", code="validation")
+    url = normalise_url(raw if "://" in raw else f"https://{raw}")
+    return urlsplit(url).netloc
+
+
+def add_site(owner_id: int, domain: str, *, now: datetime | None = None) -> Site:
+    """Start a site for ``owner_id``; it needs a proof before it counts."""
+    domain = normalise_domain(domain)
+    if Site.objects.filter(domain=domain, verified_at__isnull=False).exclude(owner_id=owner_id).exists():
+        raise InvalidInput(f"{domain} is already verified by another account", code="validation")
+    site, _ = Site.objects.get_or_create(domain=domain, owner_id=owner_id,
+                                         defaults={"created_at": now or timezone.now()})
+    return site
+
+
+def owned_site(site_id: int, user_id: int) -> Site:
+    site = Site.objects.filter(id=site_id).first()
+    if site is None or site.owner_id != user_id:
+        raise NotFound(f"You have no site with id {site_id}")
+    return site
+
+
+@transaction.atomic
+def verify_site(site_id: int, user_id: int, method: str, *, now: datetime | None = None) -> Site:
+    """Run one proof; on success the site is verified and its owner is its first author.
+    Raises ProofFailed with what was wrong, InvalidInput for an unknown method."""
+    site = owned_site(site_id, user_id)
+    if method not in _CHECKS:
+        raise InvalidInput(f"Unknown proof method {method!r}", code="validation")
+    _CHECKS[method](site.domain, site.proof_value)
+    now = now or timezone.now()
+    site.verified_at, site.method = now, method
+    try:
+        with transaction.atomic():
+            site.save(update_fields=["verified_at", "method"])
+    except IntegrityError:
+        raise InvalidInput(f"{site.domain} is already verified by another account", code="validation") from None
+    SiteAuthor.objects.update_or_create(site=site, user_id=site.owner_id,
+                                        defaults={"invited_at": now, "accepted_at": now})
+    return site
+
+
+def invite_author(site_id: int, owner_id: int, username: str, *, now: datetime | None = None) -> SiteAuthor:
+    site = owned_site(site_id, owner_id)
+    user = User.objects.filter(username=(username or "").strip().removeprefix("@"), is_active=True).first()
+    if user is None:
+        raise InvalidInput(f"No active user named {username!r}", code="validation")
+    author, _ = SiteAuthor.objects.get_or_create(site=site, user=user, defaults={"invited_at": now or timezone.now()})
+    return author
+
+
+def accept_invitation(author_id: int, user_id: int, *, now: datetime | None = None) -> SiteAuthor:
+    author = SiteAuthor.objects.filter(id=author_id, user_id=user_id).first()
+    if author is None:
+        raise NotFound("No such invitation for you")
+    if author.accepted_at is None:
+        author.accepted_at = now or timezone.now()
+        author.save(update_fields=["accepted_at"])
+    return author
+
+
+def set_share(site_id: int, owner_id: int, share_bps: int) -> Site:
+    """The site owner's share of every author's page, in basis points (0 … 9 999). Applies to
+    pages attributed from now on; things already attributed keep their weights."""
+    site = owned_site(site_id, owner_id)
+    if not isinstance(share_bps, int) or isinstance(share_bps, bool) or not 0 <= share_bps <= MAX_SITE_SHARE_BPS:
+        raise InvalidInput(f"The site's share is a whole number of basis points from 0 to {MAX_SITE_SHARE_BPS}",
+                           code="validation")
+    site.share_bps = share_bps
+    site.save(update_fields=["share_bps"])
+    return site
+
+
+def site_for_url(url: str) -> Site | None:
+    netloc = urlsplit(normalise_url(url)).netloc
+    return Site.objects.filter(domain=netloc, verified_at__isnull=False).first()
+
+
+def site_things(site: Site):
+    prefixes = Q(url__startswith=f"https://{site.domain}/") | Q(url__startswith=f"http://{site.domain}/")
+    return Thing.objects.filter(prefixes)
+
+
+@transaction.atomic
+def attribute(thing: Thing, author_name: str, *, now: datetime | None = None) -> bool:
+    """Give a thing that has no verified owner to the site author it names, with the site's
+    share to the site owner, both verified by the site. False when the URL is on no verified
+    site, the name is not an accepted author there, or the thing already has a verified owner."""
+    site = site_for_url(thing.url)
+    if site is None or not author_name or thing.owners.filter(verified=True).exists():
+        return False
+    author = SiteAuthor.objects.filter(site=site, user__username=author_name.removeprefix("@"),
+                                       accepted_at__isnull=False).first()
+    if author is None:
+        return False
+    weights = {author.user_id: FULL_WEIGHT_BPS}
+    if site.share_bps and site.owner_id != author.user_id:
+        weights = {author.user_id: FULL_WEIGHT_BPS - site.share_bps, site.owner_id: site.share_bps}
+    set_owners(thing.id, weights, now=now)
+    for user_id in weights:
+        verify_owner(thing.id, user_id, method=OwnerVerification.SITE, now=now)
+    return True
+
+
+def submit_attributed(url: str, author_name: str, *, now: datetime | None = None, **fields) -> Thing:
+    """The thing for ``url`` (created unclaimed when unknown), attributed to ``author_name``
+    when the page is on a verified site that author writes for."""
+    thing, _created = get_or_submit(url, now=now, **fields)
+    if author_name and not thing.owners.exists():
+        attribute(thing, author_name, now=now)
+    return thing
+
+
+def authored_things(user_id: int):
+    """Things a user owns, for an author's own view (never other authors' things)."""
+    return Thing.objects.filter(owners__user_id=user_id).distinct()
+
+
+def require_author(site: Site, user_id: int) -> None:
+    if not SiteAuthor.objects.filter(site=site, user_id=user_id, accepted_at__isnull=False).exists():
+        raise Forbidden("You are not an author of this site")
+
+
+def site_report(site: Site) -> dict:
+    """The whole site for its owner: authors, things with their owners, revenue per author."""
+    from django.db.models import Count, Sum
+
+    from ruisseau.settlement.models import ThingRevenue
+
+    things = list(site_things(site).prefetch_related("owners__user").order_by("-created_at")[:500])
+    revenue = (ThingRevenue.objects.filter(thing__in=site_things(site))
+               .values("user__username").annotate(cents=Sum("revenue_cents"), flattrs=Sum("flattr_count"))
+               .order_by("-cents"))
+    authors = site.authors.select_related("user").annotate(n=Count("id")).order_by("user__username")
+    return {"site": site, "things": things, "revenue": list(revenue), "authors": list(authors)}
+
+
+def author_report(site: Site, user_id: int) -> dict:
+    """What one author sees of a site: only their own things and revenue."""
+    from django.db.models import Sum
+
+    from ruisseau.settlement.models import ThingRevenue
+
+    things = list(site_things(site).filter(owners__user_id=user_id).distinct().order_by("-created_at")[:500])
+    total = ThingRevenue.objects.filter(user_id=user_id, thing__in=site_things(site)).aggregate(
+        cents=Sum("revenue_cents"))["cents"] or 0
+    return {"site": site, "things": things, "revenue_cents": total}

@@ -1,0 +1,87 @@
+"""Site management: add a domain, prove it, invite authors, set the site's share."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+
+from ruisseau.errors import NotFound, RuisseauError
+from ruisseau.money import format_cents
+from ruisseau.things import proofs, sites
+from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod
+from ruisseau.widgets.views.proofs import proof_allowed
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_list(request):
+    context: dict = {}
+    if request.method == "POST":
+        try:
+            site = sites.add_site(request.user.id, request.POST.get("domain", ""))
+        except RuisseauError as exc:
+            context["error"] = exc.message
+        else:
+            return redirect("widgets:site", site_id=site.id)
+    memberships = (SiteAuthor.objects.filter(user=request.user).exclude(site__owner=request.user)
+                   .select_related("site"))
+    context.update({
+        "owned": Site.objects.filter(owner=request.user).order_by("domain"),
+        "memberships": [
+            {"author": m, **(sites.author_report(m.site, request.user.id) if m.accepted else {})}
+            for m in memberships
+        ],
+        "format_cents": format_cents,
+    })
+    for row in context["memberships"]:
+        row["revenue"] = format_cents(row.get("revenue_cents", 0))
+    return render(request, "widgets/sites.html", context, status=400 if "error" in context else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_detail(request, site_id: int):
+    try:
+        site = sites.owned_site(site_id, request.user.id)
+    except NotFound:
+        raise Http404("No such site") from None
+    context: dict = {"methods": SiteProofMethod.choices, "dns_name": proofs.DNS_PREFIX + site.domain.split(":")[0],
+                     "well_known": proofs.WELL_KNOWN_PATH, "verify_meta": proofs.VERIFY_META}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "verify" and not proof_allowed(request.user.id):
+                context["error"] = _("Too many checks: wait a minute and try again.")
+            elif action == "verify":
+                site = sites.verify_site(site.id, request.user.id, request.POST.get("method", ""))
+                context["message"] = "verified"
+            elif action == "invite":
+                sites.invite_author(site.id, request.user.id, request.POST.get("username", ""))
+                context["message"] = "invited"
+            elif action == "share":
+                raw = request.POST.get("share_bps", "").strip()
+                share_bps = int(raw) if raw.isdigit() else -1
+                site = sites.set_share(site.id, request.user.id, share_bps)
+                context["message"] = "share"
+            else:
+                context["error"] = "Unknown action"
+        except RuisseauError as exc:
+            context["error"] = exc.message
+    report = sites.site_report(site)
+    for row in report["revenue"]:
+        row["amount"] = format_cents(row["cents"] or 0)
+    context.update(report)
+    return render(request, "widgets/site.html", context, status=400 if "error" in context else 200)
+
+
+@login_required
+@require_POST
+def accept_invitation(request, author_id: int):
+    try:
+        sites.accept_invitation(author_id, request.user.id)
+    except NotFound:
+        raise Http404("No such invitation") from None
+    return redirect("widgets:sites")

@@ -1,0 +1,139 @@
+"""Multi-author sites: invitations, the site's share, attribution, who sees what."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.utils import timezone
+
+from ruisseau.things import sites
+from ruisseau.things.models import Thing
+from ruisseau.things.site_models import Site
+from ruisseau.widgets.params import parse
+from ruisseau.widgets.services import flattr_with_button
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def verified_site(owner, domain="blog.example", share_bps=0) -> Site:
+    site = sites.add_site(owner.id, domain)
+    # Verification itself is tested against real servers in test_proofs.py.
+    Site.objects.filter(id=site.id).update(verified_at=timezone.now(), method="dns", share_bps=share_bps)
+    site.refresh_from_db()
+    sites.accept_invitation(sites.invite_author(site.id, owner.id, owner.username).id, owner.id)
+    return site
+
+
+def test_a_page_is_attributed_to_the_author_it_names_plus_the_sites_share():
+    owner, author, reader = factories.user("siteowner"), factories.user("writer"), factories.user()
+    site = verified_site(owner, share_bps=1_500)
+    invitation = sites.invite_author(site.id, owner.id, "writer")
+    sites.accept_invitation(invitation.id, author.id)
+    flattr = flattr_with_button(reader.id, parse({"url": "https://blog.example/writer/1", "uid": "writer"}))
+    weights = {o.user.username: (o.weight_bps, o.verified, o.verification) for o in flattr.thing.owners.all()}
+    assert weights == {"writer": (8_500, True, "site"), "siteowner": (1_500, True, "site")}
+
+
+def test_the_site_owner_writing_keeps_the_whole_page():
+    owner, reader = factories.user("solo"), factories.user()
+    verified_site(owner, share_bps=2_000)
+    flattr = flattr_with_button(reader.id, parse({"url": "https://blog.example/solo", "uid": "solo"}))
+    assert [(o.user.username, o.weight_bps) for o in flattr.thing.owners.all()] == [("solo", 10_000)]
+
+
+def test_an_invited_author_who_has_not_accepted_gets_nothing():
+    owner, author, reader = factories.user(), factories.user("pending"), factories.user()
+    site = verified_site(owner)
+    sites.invite_author(site.id, owner.id, "pending")
+    flattr = flattr_with_button(reader.id, parse({"url": "https://blog.example/p", "uid": "pending"}))
+    assert not flattr.thing.owners.exists()
+
+
+def test_naming_an_author_on_an_unverified_site_proves_nothing():
+    owner, reader = factories.user("unproven"), factories.user()
+    sites.add_site(owner.id, "blog.example")
+    flattr = flattr_with_button(reader.id, parse({"url": "https://blog.example/x", "uid": "unproven"}))
+    assert not flattr.thing.owners.exists()
+
+
+def test_an_author_cannot_take_a_page_that_already_has_a_verified_owner():
+    owner, reader = factories.user("o2"), factories.user()
+    verified_site(owner)
+    someone = factories.user()
+    factories.thing(someone, url="https://blog.example/taken")
+    flattr_with_button(reader.id, parse({"url": "https://blog.example/taken", "uid": "o2"}))
+    assert [o.user_id for o in Thing.objects.get(url="https://blog.example/taken").owners.all()] == [someone.id]
+
+
+def test_share_is_validated():
+    owner = factories.user()
+    site = verified_site(owner)
+    for bad in (-1, 10_000, "5", True):
+        with pytest.raises(Exception, match="basis points"):
+            sites.set_share(site.id, owner.id, bad)
+    assert sites.set_share(site.id, owner.id, 9_999).share_bps == 9_999
+
+
+def test_invite_unknown_user():
+    owner = factories.user()
+    site = verified_site(owner)
+    with pytest.raises(Exception, match="No active user"):
+        sites.invite_author(site.id, owner.id, "ghost")
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def test_site_pages_flow(client):
+    owner, author = factories.user("pageowner"), factories.user("pageauthor")
+    client.force_login(owner)
+    response = client.post("/sites/", {"domain": "https://Blog.Example/some/path"})
+    site = Site.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/sites/{site.id}/"
+    assert site.domain == "blog.example"
+    page = client.get(f"/sites/{site.id}/")
+    assert site.proof_value in page.content.decode()
+    assert client.post(f"/sites/{site.id}/", {"action": "verify", "method": "nope"}).status_code == 400
+    assert client.post(f"/sites/{site.id}/", {"action": "invite", "username": "pageauthor"}).status_code == 200
+    assert client.post(f"/sites/{site.id}/", {"action": "share", "share_bps": "abc"}).status_code == 400
+    assert client.post(f"/sites/{site.id}/", {"action": "share", "share_bps": "1000"}).status_code == 200
+    site.refresh_from_db()
+    assert site.share_bps == 1_000
+    assert client.post("/sites/", {"domain": ""}).status_code == 400
+    client.force_login(author)
+    assert client.get(f"/sites/{site.id}/").status_code == 404  # only the owner manages it
+    listing = client.get("/sites/")
+    assert "Accept the invitation" in listing.content.decode()
+    membership = site.authors.get(user=author)
+    assert client.post(f"/sites/invitations/{membership.id}/accept/").status_code == 302
+    membership.refresh_from_db()
+    assert membership.accepted
+
+
+def test_each_author_sees_only_their_own_things_and_the_owner_sees_all(client):
+    owner, ann, ben, reader = (factories.user(n) for n in ("boss", "ann", "ben", "reader9"))
+    site = verified_site(owner)
+    for author in (ann, ben):
+        sites.accept_invitation(sites.invite_author(site.id, owner.id, author.username).id, author.id)
+    flattr_with_button(reader.id, parse({"url": "https://blog.example/ann-post", "uid": "ann", "title": "Ann's post"}))
+    flattr_with_button(reader.id, parse({"url": "https://blog.example/ben-post", "uid": "ben", "title": "Ben's post"}))
+    client.force_login(ann)
+    body = client.get("/sites/").content.decode()
+    assert "Ann&#x27;s post" in body and "Ben&#x27;s post" not in body
+    client.force_login(owner)
+    body = client.get(f"/sites/{site.id}/").content.decode()
+    assert "Ann&#x27;s post" in body and "Ben&#x27;s post" in body
+
+
+def test_sites_need_sign_in(client):
+    assert client.get("/sites/")["Location"].startswith("/accounts/login/")
+
+
+def test_flattr_through_iframe_attributes_the_page(client):
+    owner, author, reader = factories.user("own3"), factories.user("aut3"), factories.user()
+    site = verified_site(owner, share_bps=500)
+    sites.accept_invitation(sites.invite_author(site.id, owner.id, "aut3").id, author.id)
+    client.force_login(reader)
+    client.post("/button/view/?" + urlencode({"url": "https://blog.example/aut3", "uid": "aut3"}))
+    thing = Thing.objects.get(url="https://blog.example/aut3")
+    assert sorted((o.user.username, o.weight_bps) for o in thing.owners.all()) == [("aut3", 9_500), ("own3", 500)]
