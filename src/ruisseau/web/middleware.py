@@ -68,7 +68,10 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
+        # Only a request carrying a session can be signed in. Looking at request.user otherwise
+        # would read the session and add "Vary: Cookie" to cookie-free public responses
+        # (badges, buttons), which shared caches then cannot share.
+        user = getattr(request, "user", None) if settings.SESSION_COOKIE_NAME in request.COOKIES else None
         language = site_language(user.language) if user is not None and user.is_authenticated else None
         if language and language != translation.get_language():
             translation.activate(language)
