@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -63,7 +64,25 @@ def card_topup(request):
         "auto_amount": _money(saved.auto_topup_cents) if saved else "",
         "auto_form": AutoTopUpForm(initial={"amount": _euros(saved.auto_topup_cents) if saved and saved.auto_topup_cents else ""}),
     }
-    return render(request, "payments/card_topup.html", context)
+    response = render(request, "payments/card_topup.html", context)
+    response["Content-Security-Policy"] = _card_page_policy()
+    return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _card_page_policy() -> str:
+    """The site's policy, plus what Stripe.js needs: its script, its card frames, its API."""
+    js = _origin(settings.STRIPE_JS_URL)
+    api = _origin(settings.STRIPE_API_BASE) if settings.STRIPE_API_BASE else "https://api.stripe.com"
+    return (
+        f"default-src 'self'; script-src 'self' {js}; style-src 'self'; img-src 'self' data:; "
+        f"font-src 'self'; connect-src 'self' {api}; frame-src {js} https://hooks.stripe.com; "
+        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+    )
 
 
 @login_required

@@ -32,7 +32,7 @@ def test_pages_need_a_signed_in_user(client):
 
 
 def test_the_card_page_says_when_cards_are_not_set_up(signed_in):
-    response = signed_in(factories.user()).get(reverse("payments:card_topup"))
+    response = signed_in(factories.user(funds_cents=0)).get(reverse("payments:card_topup"))
     assert response.status_code == 200
     assert "Card payments are not set up on this server" in response.content.decode()
 
@@ -46,6 +46,14 @@ def test_the_card_page_shows_fees_and_amounts_covering_months(stripe_server, sig
                                ("30.00 €", "0.70 €", "30.70 €"), ("60.00 €", "1.15 €", "61.15 €")):
         assert amount in page and fee in page and total in page
     assert "12 months of budget" in page and "6.6 %" in page and "1.9 %" in page
+
+
+def test_the_card_page_lets_stripe_js_in_and_nothing_inline(stripe_server, signed_in):
+    response = signed_in(factories.user(funds_cents=0)).get(reverse("payments:card_topup"))
+    policy = response["Content-Security-Policy"]
+    assert f"script-src 'self' {stripe_server.url};" in policy
+    assert f"connect-src 'self' {stripe_server.url};" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
 
 
 def test_the_card_page_in_french(stripe_server, signed_in):
