@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from ruisseau.pages.views import add, funds, giver, public, thing
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("things/add/", add.add_thing, name="add_thing"),
     path("explore/", public.explore, name="explore"),
     path("u/<str:username>/", public.profile, name="profile"),
+    # Flattr's profile address, which the v2 API's `link` fields use.
+    path("profile/<str:username>", RedirectView.as_view(pattern_name="pages:profile", permanent=True)),
     path("dashboard/", giver.dashboard, name="dashboard"),
     path("dashboard/budget/", giver.budget, name="budget"),
     path("dashboard/take-back/", giver.take_back_chosen, name="take_back_chosen"),

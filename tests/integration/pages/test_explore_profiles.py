@@ -101,3 +101,17 @@ def test_unknown_or_closed_profiles_are_404(client, creator):
     creator.closed_at = at()
     creator.save()
     assert client.get(f"/u/{creator.username}/").status_code == 404
+
+
+
+def test_the_links_the_api_gives_lead_to_the_pages(client, settings):
+    from urllib.parse import urlsplit
+
+    from ruisseau.api.representations import mini_user, thing_link
+
+    person = factories.user("marie")
+    thing = factories.thing(person, url="https://marie.example/post")
+    profile = client.get(urlsplit(mini_user(person)["link"]).path, follow=True)
+    assert profile.status_code == 200 and profile.redirect_chain[-1][0] == f"/u/{person.username}/"
+    page = client.get(urlsplit(thing_link(thing.id)).path, follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == f"/thing/{thing.id}/"
