@@ -54,3 +54,16 @@ def test_demo_data_has_a_settled_period_and_shows_it(client):
     html = page.content.decode()
     assert "settled" in html and "14.00 €" in html and "Le vélo à Paris" in html
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_demo_people_and_operators_sign_in_on_the_site_with_their_email(client):
+    load_demo()
+    response = client.post("/accounts/login/", {"login": "alice@ruisseau.example", "password": "ruisseau-demo"})
+    assert response.status_code == 302 and response["Location"] != "/accounts/confirm-email/"
+    assert client.get("/dashboard/").status_code == 200
+    client.logout()
+    call_command("createoperator", "boss", "--email", "boss@example.org", "--password", "a-long-password",
+                 stdout=StringIO())
+    response = client.post("/accounts/login/", {"login": "boss@example.org", "password": "a-long-password"})
+    assert response.status_code == 302 and client.get("/dashboard/").status_code == 200

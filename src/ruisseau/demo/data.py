@@ -55,11 +55,12 @@ def demo_loaded() -> bool:
 
 @transaction.atomic
 def _people_and_things(past: datetime) -> tuple[dict, dict]:
-    create_user(OPERATOR[0], password=OPERATOR[1], email="operator@ruisseau.example", is_staff=True)
+    create_user(OPERATOR[0], password=OPERATOR[1], email="operator@ruisseau.example", is_staff=True,
+                email_verified=True)
     users = {}
     for username, name, budget, funds in PEOPLE:
         user = create_user(username, password=DEMO_PASSWORD, email=f"{username}@ruisseau.example",
-                           budget_cents=budget, display_name=name)
+                           budget_cents=budget, display_name=name, email_verified=True)
         add_funds(user.id, funds, idempotency_key="demo-topup", now=past)
         users[username] = user
     things = {}

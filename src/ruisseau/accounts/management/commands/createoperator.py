@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if len(password) < 8:
             raise CommandError("the password must have at least 8 characters")
         try:
-            user = create_user(username, email=email, password=password, is_staff=True)
+            user = create_user(username, email=email, password=password, is_staff=True, email_verified=True)
         except RuisseauError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"operator {user.username} created; sign in at /admin/")
