@@ -155,6 +155,38 @@ def release_refund(reversal_id: int, *, now: datetime | None = None) -> Reversal
     return reversal
 
 
+def refund_failed(payment: Payment, *, reference: str, own_reference: str, amount_cents: int,
+                  now: datetime | None = None) -> Reversal | None:
+    """A refund the provider accepted has failed after all (e.g. the card was closed): the money
+    is back in our provider balance, so what the refund took goes back where it came from, once.
+    A failure arriving before the refund itself is recorded, so the late refund moves nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_user(payment.user_id)
+        mine = Reversal.objects.select_for_update().filter(payment=payment)
+        reversal = mine.filter(provider_reference=reference).first() if reference else None
+        if reversal is None and own_reference.isdigit():
+            reversal = mine.filter(id=int(own_reference), by_operator=True).first()
+        if reversal is None:
+            if not reference or amount_cents <= 0:
+                return None
+            return Reversal.objects.create(
+                payment=payment, kind=ReversalKind.REFUND, provider_reference=reference,
+                status=ReversalStatus.FAILED, amount_cents=amount_cents, created_at=now)
+        if reversal.status == ReversalStatus.PENDING and reversal.by_operator:
+            return release_refund(reversal.id, now=now)
+        if reversal.status != ReversalStatus.DONE or reversal.kind != ReversalKind.REFUND:
+            return reversal
+        if reversal.from_funds_cents + reversal.from_earnings_cents:
+            ledger.post(f"reversal:{reversal.id}:refund_failed", Reason.CORRECTION,
+                        _legs(payment.user_id, reversal, inward=True), now=now)
+        reversal.status = ReversalStatus.FAILED
+        reversal.save(update_fields=["status"])
+        AccountFlag.objects.filter(reference=f"refund:{reversal.provider_reference}",
+                                   cleared_at__isnull=True).update(cleared_at=now)
+    return reversal
+
+
 def _lock_user(user_id: int) -> None:
     """Lock every account a reversal touches, in id order like ``ledger.post`` does (so that a
     top-up or settlement running at the same time never waits on us in a cycle), and so that
