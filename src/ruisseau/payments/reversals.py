@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,8 +165,9 @@ def refund_failed(payment: Payment, *, reference: str, own_reference: str, amoun
         _lock_user(payment.user_id)
         mine = Reversal.objects.select_for_update().filter(payment=payment)
         reversal = mine.filter(provider_reference=reference).first() if reference else None
-        if reversal is None and own_reference.isdigit():
-            reversal = mine.filter(id=int(own_reference), by_operator=True).first()
+        if reversal is None and own_reference.isdigit():  # ours, unless it already has another refund
+            reversal = mine.filter(id=int(own_reference), by_operator=True).filter(
+                Q(provider_reference__isnull=True) | Q(provider_reference="")).first()
         if reversal is None:
             if not reference or amount_cents <= 0:
                 return None

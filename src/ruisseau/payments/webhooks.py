@@ -84,9 +84,11 @@ def _apply(provider_name: str, event: ProviderEvent) -> str:
 
 
 def _refunded(payment: Payment, event: ProviderEvent) -> str:
-    if event.own_reference:
-        own = Reversal.objects.filter(id=int(event.own_reference), payment=payment).first()
-        if own is not None:
+    if event.own_reference.isdigit():  # metadata anyone with dashboard access may have typed
+        own = Reversal.objects.filter(id=int(event.own_reference), payment=payment, by_operator=True).first()
+        # Ours only while it has no other refund of its own: the same metadata on a second refund
+        # (made at Stripe) must not be taken as the confirmation of the first and ignored.
+        if own is not None and own.provider_reference in (None, "", event.reference):
             reversals.complete_refund(own.id, event.reference)
             return f"refund {event.reference} confirmed"
     reversals.reverse_from_provider(payment, kind=ReversalKind.REFUND, reference=event.reference,

@@ -201,3 +201,40 @@ def payment_time():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_a_refund_with_foreign_metadata_is_applied_not_retried_forever(stripe_server, client):
+    """A dashboard refund whose metadata has a non-numeric ruisseau_reversal made the endpoint
+    answer 500 on every delivery (int() of it), so the refund was never applied."""
+    user, payment = paid(stripe_server, 1_000)
+    refund = _refund_obj("re_meta", payment.provider_reference, 400, "succeeded", {"ruisseau_reversal": "n/a"})
+    assert deliver(client, event("refund.created", refund, "evt_meta")).status_code == 200
+    assert accounts.funds_cents(user.id) == 600
+    assert_ledger_clean()
+
+
+def test_another_refund_naming_an_operator_refund_is_still_reversed(stripe_server, client):
+    """Only the refund Ruisseau asked for confirms its reversal: a second refund carrying the same
+    ruisseau_reversal metadata (made at Stripe) used to be taken as a confirmation and ignored."""
+    user, payment = paid(stripe_server, 1_000)
+    spend(user, 600)
+    reversal = reversals.refund_unspent(payment.id)  # the 4 € left, refunded by the operator
+    assert reversal.amount_cents == 400 and reversal.provider_reference
+    again = _refund_obj("re_again", payment.provider_reference, 300, "succeeded",
+                        {"ruisseau_reversal": str(reversal.id)})
+    assert deliver(client, event("refund.created", again, "evt_again")).status_code == 200
+    other = Reversal.objects.get(provider_reference="re_again")
+    assert (other.amount_cents, other.unrecovered_cents, other.by_operator) == (300, 300, False)
+    assert AccountFlag.objects.filter(user=user, cleared_at__isnull=True).exists()
+    assert_ledger_clean()
+
+
+def test_a_failed_second_refund_naming_an_operator_refund_gives_nothing_back(stripe_server, client):
+    user, payment = paid(stripe_server, 1_000)
+    spend(user, 600)
+    reversal = reversals.refund_unspent(payment.id)
+    failed = _refund_obj("re_other", payment.provider_reference, 400, "failed", {"ruisseau_reversal": str(reversal.id)})
+    assert deliver(client, event("refund.failed", failed, "evt_other")).status_code == 200
+    assert Reversal.objects.get(id=reversal.id).status == ReversalStatus.DONE  # its own refund went through
+    assert accounts.funds_cents(user.id) == 0
+    assert_ledger_clean()
