@@ -14,14 +14,22 @@ from ruisseau.payments.models import AccountFlag, Payment, Payout, PayoutDetails
 from ruisseau.payments.providers import ProviderUnavailable
 
 
+class MoneyActionsAdmin(ReadOnlyAdmin):
+    """Rows are never edited by hand, but the actions move money: they need the model's
+    *change* permission (a superuser has it), not just the right to look."""
+
+    def has_move_money_permission(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+
+
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(MoneyActionsAdmin):
     list_display = ("id", "user", "provider", "provider_reference", "amount_cents", "fee_cents", "status", "created_at")
     list_filter = ("provider", "status")
     search_fields = ("user__username", "provider_reference")
     actions = ["refund_unspent"]
 
-    @admin.action(description=_("Refund the unspent part to the card it came from"), permissions=["view"])
+    @admin.action(description=_("Refund the unspent part to the card it came from"), permissions=["move_money"])
     def refund_unspent(self, request, queryset):
         for payment in queryset.order_by("id"):
             try:
@@ -33,13 +41,13 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Reversal)
-class ReversalAdmin(ReadOnlyAdmin):
+class ReversalAdmin(MoneyActionsAdmin):
     list_display = ("id", "payment", "kind", "status", "by_operator", "amount_cents", "from_funds_cents",
                     "from_earnings_cents", "unrecovered_cents", "created_at")
     list_filter = ("kind", "status", "by_operator")
     actions = ["send_again"]
 
-    @admin.action(description=_("Ask the provider again for refunds left pending"), permissions=["view"])
+    @admin.action(description=_("Ask the provider again for refunds left pending"), permissions=["move_money"])
     def send_again(self, request, queryset):
         for reversal in queryset.order_by("id"):
             try:
@@ -50,12 +58,12 @@ class ReversalAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccountFlag)
-class AccountFlagAdmin(ReadOnlyAdmin):
+class AccountFlagAdmin(MoneyActionsAdmin):
     list_display = ("user", "reason", "reference", "created_at", "cleared_at")
     list_filter = ("cleared_at",)
     actions = ["clear"]
 
-    @admin.action(description=_("Lift the hold (the operator checked the account)"), permissions=["view"])
+    @admin.action(description=_("Lift the hold (the operator checked the account)"), permissions=["move_money"])
     def clear(self, request, queryset):
         count = queryset.filter(cleared_at__isnull=True).update(cleared_at=timezone.now())
         self.message_user(request, _("%(count)s hold(s) lifted.") % {"count": count})
@@ -75,14 +83,14 @@ class PayoutDetailsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(ReadOnlyAdmin):
+class PayoutAdmin(MoneyActionsAdmin):
     list_display = ("id", "user", "amount_cents", "status", "account_holder", "iban", "batch_reference", "created_at")
     list_filter = ("status", "channel")
     search_fields = ("user__username", "batch_reference")
     actions = ["export_sepa", "mark_paid", "mark_failed"]
 
     @admin.action(description=_("Export the selected requested payouts as a SEPA transfer file (pain.001)"),
-                  permissions=["view"])
+                  permissions=["move_money"])
     def export_sepa(self, request, queryset):
         try:
             name, content, _exported = payouts.export_pending(list(queryset.values_list("id", flat=True)))
@@ -93,11 +101,11 @@ class PayoutAdmin(ReadOnlyAdmin):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
-    @admin.action(description=_("Mark paid (the bank executed the transfer)"), permissions=["view"])
+    @admin.action(description=_("Mark paid (the bank executed the transfer)"), permissions=["move_money"])
     def mark_paid(self, request, queryset):
         self._finish(request, queryset, lambda payout_id: payouts.mark_paid(payout_id))
 
-    @admin.action(description=_("Mark failed (returned by the bank: earnings given back)"), permissions=["view"])
+    @admin.action(description=_("Mark failed (returned by the bank: earnings given back)"), permissions=["move_money"])
     def mark_failed(self, request, queryset):
         self._finish(request, queryset, lambda payout_id: payouts.mark_failed(payout_id, "returned by the bank"))
 

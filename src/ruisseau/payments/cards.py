@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ruisseau.accounts.models import User
-from ruisseau.errors import Forbidden, InvalidInput, NotFound
+from ruisseau.errors import InvalidInput, NotFound, RuisseauError
 from ruisseau.ledger import accounts
 from ruisseau.money import require_cents
 from ruisseau.payments import services
@@ -114,8 +114,10 @@ def run_auto_topups(now: datetime | None = None) -> dict[str, int]:
         except services.PaymentDeclined:
             counts["declined"] += 1
             continue
-        except (InvalidInput, Forbidden) as error:
-            log.info("automatic top-up of user %s skipped: %s", user.id, error)
+        except RuisseauError as error:
+            # One user's problem (no card, on hold, amount changed after a decline this period,
+            # the provider down) must not stop everyone else's top-up.
+            log.warning("automatic top-up of user %s skipped: %s", user.id, error)
             counts["skipped"] += 1
             continue
         counts["charged" if payment.status == PaymentStatus.SUCCEEDED else "needs_authentication"] += 1

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
+from text_unidecode import unidecode
 
 from ruisseau.accounts.models import User
 from ruisseau.errors import InvalidInput, NotFound
@@ -67,7 +68,9 @@ def save_details(user_id: int, *, account_holder: str, iban: str, country: str, 
                  legal_name: str = "", birth_date: date | None = None, address: str = "") -> PayoutDetails:
     """Create or replace a user's payout details. Raises InvalidInput."""
     account_holder = " ".join(account_holder.split())
-    if not 2 <= len(account_holder) <= 70:
+    # The bank file holds Latin letters only (sepaxml transliterates): a name that becomes
+    # nothing would make every export containing it invalid.
+    if not 2 <= len(account_holder) <= 70 or len("".join(unidecode(account_holder).split())) < 2:
         raise InvalidInput(_("Give the account holder's name as the bank knows it (2 to 70 characters)."))
     compact, bic = check_iban(iban, bic)
     country = country.strip().upper()
@@ -151,8 +154,12 @@ def export_pending(ids: list[int] | None = None, *, now: datetime | None = None)
         lines = [PayoutLine(f"RUISSEAU-PAYOUT-{p.id}", p.account_holder, p.iban, p.bic, p.amount_cents,
                             f"Ruisseau payout {p.id}") for p in pending]
         content = channel.export(batch, lines)
-        Payout.objects.filter(id__in=[p.id for p in pending]).update(
+        # Only rows still pending: SQLite takes no row lock above, so another export may have
+        # sent some of them meanwhile; then this file must not reach the bank (all rolled back).
+        marked = Payout.objects.filter(id__in=[p.id for p in pending], status=PayoutStatus.PENDING).update(
             status=PayoutStatus.EXPORTED, batch_reference=batch, exported_at=now)
+        if marked != len(pending):
+            raise InvalidInput(_("Some of these payouts were already exported by someone else; export again."))
     return f"{batch}.{channel.file_extension}", content, pending
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,6 +152,39 @@ def release_refund(reversal_id: int, *, now: datetime | None = None) -> Reversal
                     [ledger.Leg(clearing, funds, reversal.amount_cents, Reason.REFUND)], now=now)
         reversal.status = ReversalStatus.FAILED
         reversal.save(update_fields=["status"])
+    return reversal
+
+
+def refund_failed(payment: Payment, *, reference: str, own_reference: str, amount_cents: int,
+                  now: datetime | None = None) -> Reversal | None:
+    """A refund the provider accepted has failed after all (e.g. the card was closed): the money
+    is back in our provider balance, so what the refund took goes back where it came from, once.
+    A failure arriving before the refund itself is recorded, so the late refund moves nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_user(payment.user_id)
+        mine = Reversal.objects.select_for_update().filter(payment=payment)
+        reversal = mine.filter(provider_reference=reference).first() if reference else None
+        if reversal is None and own_reference.isdigit():  # ours, unless it already has another refund
+            reversal = mine.filter(id=int(own_reference), by_operator=True).filter(
+                Q(provider_reference__isnull=True) | Q(provider_reference="")).first()
+        if reversal is None:
+            if not reference or amount_cents <= 0:
+                return None
+            return Reversal.objects.create(
+                payment=payment, kind=ReversalKind.REFUND, provider_reference=reference,
+                status=ReversalStatus.FAILED, amount_cents=amount_cents, created_at=now)
+        if reversal.status == ReversalStatus.PENDING and reversal.by_operator:
+            return release_refund(reversal.id, now=now)
+        if reversal.status != ReversalStatus.DONE or reversal.kind != ReversalKind.REFUND:
+            return reversal
+        if reversal.from_funds_cents + reversal.from_earnings_cents:
+            ledger.post(f"reversal:{reversal.id}:refund_failed", Reason.CORRECTION,
+                        _legs(payment.user_id, reversal, inward=True), now=now)
+        reversal.status = ReversalStatus.FAILED
+        reversal.save(update_fields=["status"])
+        AccountFlag.objects.filter(reference=f"refund:{reversal.provider_reference}",
+                                   cleared_at__isnull=True).update(cleared_at=now)
     return reversal
 
 

@@ -100,6 +100,8 @@ def card_pay(request):
     """JSON for the page's script: pay (saving a card first), or finish after 3-D Secure."""
     try:
         data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
         key = str(data.get("attempt_key", ""))[:64]
         if not key:
             raise RuisseauError(_("This form expired; please reload the page."))

@@ -53,9 +53,15 @@ def _apply(provider_name: str, event: ProviderEvent) -> str:
     if payment is None:
         return f"no payment of ours for {event.payment_reference or event.payment_key or '?'}"
     if event.kind == EventKind.PAYMENT_SUCCEEDED:
-        if event.amount_cents != payment.amount_cents + payment.fee_cents:
-            log.error("payment %s: provider says %s cents, we asked %s", payment.id, event.amount_cents,
-                      payment.amount_cents + payment.fee_cents)
+        if payment.provider_reference and event.payment_reference != payment.provider_reference:
+            # Another charge carrying this payment's key (a retry after the provider forgot the
+            # idempotency key): the payer paid twice, we credit once; the operator must refund it.
+            log.error("payment %s: second charge %s (credited is %s): refund it", payment.id,
+                      event.payment_reference, payment.provider_reference)
+            return f"second charge {event.payment_reference} for payment {payment.id}: not credited, refund it"
+        if event.amount_cents != payment.amount_cents + payment.fee_cents or event.currency != payment.currency:
+            log.error("payment %s: provider says %s cents %s, we asked %s %s", payment.id, event.amount_cents,
+                      event.currency, payment.amount_cents + payment.fee_cents, payment.currency)
             return f"amount mismatch on payment {payment.id}: not credited"
         credit_payment(payment)
         return f"payment {payment.id} credited"
@@ -65,6 +71,10 @@ def _apply(provider_name: str, event: ProviderEvent) -> str:
         return f"payment {payment.id} failed" if updated else f"payment {payment.id} unchanged"
     if event.kind == EventKind.REFUNDED:
         return _refunded(payment, event)
+    if event.kind == EventKind.REFUND_FAILED:
+        reversals.refund_failed(payment, reference=event.reference, own_reference=event.own_reference,
+                                amount_cents=event.amount_cents)
+        return f"refund {event.reference} failed"
     if event.kind == EventKind.DISPUTE_WON:
         reversals.reinstate_dispute(payment, reference=event.reference, amount_cents=event.amount_cents)
         return f"dispute {event.reference} won"
@@ -74,9 +84,11 @@ def _apply(provider_name: str, event: ProviderEvent) -> str:
 
 
 def _refunded(payment: Payment, event: ProviderEvent) -> str:
-    if event.own_reference:
-        own = Reversal.objects.filter(id=int(event.own_reference), payment=payment).first()
-        if own is not None:
+    if event.own_reference.isdigit():  # metadata anyone with dashboard access may have typed
+        own = Reversal.objects.filter(id=int(event.own_reference), payment=payment, by_operator=True).first()
+        # Ours only while it has no other refund of its own: the same metadata on a second refund
+        # (made at Stripe) must not be taken as the confirmation of the first and ignored.
+        if own is not None and own.provider_reference in (None, "", event.reference):
             reversals.complete_refund(own.id, event.reference)
             return f"refund {event.reference} confirmed"
     reversals.reverse_from_provider(payment, kind=ReversalKind.REFUND, reference=event.reference,

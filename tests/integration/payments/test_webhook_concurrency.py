@@ -37,7 +37,7 @@ def test_parallel_deliveries_of_the_same_events_credit_and_reverse_once(stripe_s
                                      created_at=timezone.now())
     now = int(time.time())
     succeeded = {"id": "evt_ok", "type": "payment_intent.succeeded", "created": now,
-                 "data": {"object": {"id": "pi_parallel", "amount": 2_055}}}
+                 "data": {"object": {"id": "pi_parallel", "amount": 2_055, "currency": "eur"}}}
     disputed = {"id": "evt_dp", "type": "charge.dispute.created", "created": now,
                 "data": {"object": {"id": "dp_parallel", "amount": 500, "payment_intent": "pi_parallel",
                                     "status": "needs_response"}}}

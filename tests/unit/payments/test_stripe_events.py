@@ -15,16 +15,17 @@ def test_payment_succeeded_carries_our_key():
                                      {"id": "pi_1", "amount": 1_040, "metadata": {"ruisseau_key": "topup:1:a"}}))
     assert (parsed.kind, parsed.payment_reference, parsed.amount_cents, parsed.payment_key) == (
         EventKind.PAYMENT_SUCCEEDED, "pi_1", 1_040, "topup:1:a")
+    assert translate_event(event("payment_intent.succeeded", {"id": "pi_1", "currency": "eur"}))[0].currency == "EUR"
 
 
-def test_a_charge_with_several_refunds_gives_one_event_each_and_failed_refunds_are_ignored():
+def test_a_charge_with_several_refunds_gives_one_event_each_and_failed_refunds_are_failures():
     charge = {"id": "ch_1", "payment_intent": "pi_1", "refunds": {"data": [
         {"id": "re_1", "amount": 100, "status": "succeeded"},
         {"id": "re_2", "amount": 200, "status": "pending", "metadata": {"ruisseau_reversal": "7"}},
         {"id": "re_3", "amount": 300, "status": "failed"}]}}
     parsed = translate_event(event("charge.refunded", charge))
     assert [(p.kind, p.reference, p.amount_cents, p.own_reference) for p in parsed] == [
-        (EventKind.REFUNDED, "re_1", 100, ""), (EventKind.REFUNDED, "re_2", 200, "7"), (EventKind.IGNORED, "re_3", 0, "")]
+        (EventKind.REFUNDED, "re_1", 100, ""), (EventKind.REFUNDED, "re_2", 200, "7"), (EventKind.REFUND_FAILED, "re_3", 300, "")]
     assert all(p.payment_reference in ("pi_1", "") for p in parsed)
     assert [p.kind for p in translate_event(event("charge.refunded", {"id": "ch_2"}))] == [EventKind.IGNORED]
 

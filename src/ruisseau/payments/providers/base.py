@@ -43,6 +43,7 @@ class EventKind:
     PAYMENT_SUCCEEDED = "payment_succeeded"
     PAYMENT_FAILED = "payment_failed"
     REFUNDED = "refunded"
+    REFUND_FAILED = "refund_failed"  # a refund accepted before failed later: the money came back
     DISPUTE_OPENED = "dispute_opened"
     DISPUTE_WON = "dispute_won"
     DISPUTE_LOST = "dispute_lost"
@@ -59,6 +60,7 @@ class ProviderEvent:
     payment_reference: str = ""  # the payment (PaymentIntent) it is about
     reference: str = ""  # the refund or dispute id
     amount_cents: int = 0
+    currency: str = ""  # upper case, as settings.CURRENCY
     message: str = ""
     payment_key: str = ""  # our own idempotency key of the payment, when the provider echoes it
     own_reference: str = ""  # our Reversal id, on a refund Ruisseau asked for itself

@@ -158,13 +158,13 @@ def translate_event(event: Mapping) -> list[ProviderEvent]:
     base = {"event_id": event_id, "type": kind_name, "payload": event}
     if kind_name == "payment_intent.succeeded":
         return [ProviderEvent(kind=EventKind.PAYMENT_SUCCEEDED, payment_reference=obj["id"],
-                              amount_cents=obj.get("amount", 0),
+                              amount_cents=obj.get("amount", 0), currency=str(obj.get("currency", "")).upper(),
                               payment_key=(obj.get("metadata") or {}).get("ruisseau_key", ""), **base)]
     if kind_name == "payment_intent.payment_failed":
         error = obj.get("last_payment_error") or {}
         return [ProviderEvent(kind=EventKind.PAYMENT_FAILED, payment_reference=obj["id"],
                               message=decline_message(error.get("code"), error.get("decline_code")), **base)]
-    if kind_name in ("refund.created", "refund.updated", "charge.refund.updated"):
+    if kind_name in ("refund.created", "refund.updated", "refund.failed", "charge.refund.updated"):
         return [_refund_event(obj, _intent_of(obj), base)]
     if kind_name == "charge.refunded":
         refunds = (obj.get("refunds") or {}).get("data") or []
@@ -177,10 +177,13 @@ def translate_event(event: Mapping) -> list[ProviderEvent]:
 
 
 def _refund_event(refund: Mapping, intent: str, base: dict) -> ProviderEvent:
-    if refund.get("status") not in ("succeeded", "pending"):
+    status = refund.get("status")
+    if status not in ("succeeded", "pending", "failed", "canceled"):
         return ProviderEvent(kind=EventKind.IGNORED, reference=refund.get("id", ""), **base)
+    # A refund can fail after it was accepted (closed card): the money is back at Stripe.
+    kind = EventKind.REFUND_FAILED if status in ("failed", "canceled") else EventKind.REFUNDED
     return ProviderEvent(
-        kind=EventKind.REFUNDED, payment_reference=_intent_of(refund) or intent, reference=refund["id"],
+        kind=kind, payment_reference=_intent_of(refund) or intent, reference=refund["id"],
         amount_cents=refund.get("amount", 0), own_reference=(refund.get("metadata") or {}).get("ruisseau_reversal", ""),
         **base,
     )
