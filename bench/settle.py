@@ -478,7 +478,7 @@ class Generator:
         started = self.ts(self.previous.end + timedelta(hours=1))
         self.load(run, ["period", "status", "stages_done", "fee_bps", "receive_requires_giving", "pledge_months",
                         "started_at", "finished_at", "report"],
-                  [(prev_day, "done", 5, 500, True, 6, started, started, "{}")])
+                  [(prev_day, "done", 3, 500, True, 6, started, started, "{}")])
 
         day = self.day(self.period.first_day)
 

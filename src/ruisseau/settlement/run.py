@@ -45,9 +45,7 @@ def _post(ctx: stages.RunContext) -> None:
 
 STAGES: list[Stage] = [
     ("materialise subscriptions", stages.materialise),
-    ("snapshot givers", stages.snapshot_givers),
-    ("snapshot eligible owners", stages.snapshot_eligible_owners),
-    ("split", stages.split),
+    ("split", stages.split),  # snapshots of givers and eligible owners, statements, pledges
     ("post to ledger", _post),
 ]
 
@@ -118,8 +116,8 @@ def _context(run: SettlementRun, now: datetime) -> stages.RunContext:
     )
 
 
-# The split reads flattrs and pledges in several statements: on PostgreSQL they share one snapshot,
-# so a pledge taken back mid-stage cannot make them disagree (SQLite's single writer gives this
+# The split reads flattrs, pledges, budgets and funds in several statements: on PostgreSQL they
+# share one snapshot, so a pledge taken back mid-stage cannot make them disagree (SQLite's single writer gives this
 # already). The ledger stage needs the opposite: READ COMMITTED with row locks, so that it adds
 # to the latest balances however many top-ups commit meanwhile.
 SNAPSHOT_STAGES = {"split"}
