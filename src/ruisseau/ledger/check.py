@@ -58,6 +58,29 @@ def no_negative_balances() -> CheckResult:
     )
 
 
+def transfers_reference_existing_rows() -> CheckResult:
+    """What foreign keys would guarantee (transfers have none, see docs/ledger.md): every
+    transfer's journal, debit account and credit account exist."""
+    count = fetchone(f"SELECT COUNT(*) FROM {_T}")[0]
+    rows = fetchall(
+        f"""SELECT t.id, j.id, d.id, c.id FROM {_T} t
+            LEFT JOIN {_J} j ON j.id = t.journal_id
+            LEFT JOIN {_A} d ON d.id = t.debit_account_id
+            LEFT JOIN {_A} c ON c.id = t.credit_account_id
+            WHERE j.id IS NULL OR d.id IS NULL OR c.id IS NULL
+            ORDER BY t.id LIMIT 20"""
+    )
+    missing = [
+        ", ".join(what for what, found in (("journal", j), ("debit account", d), ("credit account", c)) if found is None)
+        for _, j, d, c in rows
+    ]
+    return CheckResult(
+        "every transfer's journal and both accounts exist",
+        count,
+        [f"transfer {r[0]} refers to a missing {what}" for r, what in zip(rows, missing, strict=True)],
+    )
+
+
 def transfers_well_formed() -> CheckResult:
     count = fetchone(f"SELECT COUNT(*) FROM {_T}")[0]
     rows = fetchall(
@@ -98,6 +121,7 @@ LEDGER_CHECKS: list[Check] = [
     cached_balances,
     zero_sum,
     no_negative_balances,
+    transfers_reference_existing_rows,
     transfers_well_formed,
     journals_have_transfers,
     settlement_clearing_empty,
