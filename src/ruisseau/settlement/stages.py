@@ -116,6 +116,7 @@ def _snapshot_givers(params: dict) -> None:
         {**params, "funds": AccountKind.USER_FUNDS.value},
     )
     execute(f"DROP TABLE {KEYS}")
+    execute(f"CREATE UNIQUE INDEX {GIVERS}_user ON {GIVERS} (user_id)")
     analyze(GIVERS)
 
 
@@ -123,7 +124,7 @@ def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
     """Verified, active owners of things with candidate flattrs — and, with give-to-receive on,
     only those who are active givers of P (which does not depend on the split itself)."""
     giving = (
-        f"AND o.user_id IN (SELECT g.user_id FROM {GIVERS} g WHERE g.active_giver = %(true)s)"
+        f"AND EXISTS (SELECT 1 FROM {GIVERS} g WHERE g.user_id = o.user_id AND g.active_giver = %(true)s)"
         if ctx.receive_requires_giving
         else ""
     )
