@@ -167,7 +167,7 @@ def test_ledger_check_finds_a_transfer_to_a_missing_account(capsys):
         )
     with pytest.raises(CommandError, match="ledger check failed"):
         call_command("ledger", "check")
-    assert "refers to a missing credit account" in capsys.readouterr().out
+    assert "transfers refer to account 10000000, which does not exist" in capsys.readouterr().out
 
 
 def test_accounts_are_never_deleted_by_the_database(on_postgres):
