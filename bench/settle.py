@@ -164,14 +164,16 @@ def _pg_admin(args, *statements: str) -> None:
 
 def print_results(results: list[dict]) -> None:
     head = ["db", "flattrs", "givers", "things", "floor s", "settle s", "settle/floor", "flattrs/s",
-            "peak MB", "ledger check"]
+            "CPU floor/settle s", "CPU ratio", "peak MB", "ledger check"]
     rows = []
     for r in results:
         note = " (explain run)" if r.get("explain") else ""
         rows.append([
             r["vendor"], f"{r['flattrs']:,}", f"{r['givers']:,}", f"{r['things']:,}", f"{r['floor_s']:.2f}",
             f"{r['settle_s']:.2f}{note}", f"{r['settle_s'] / r['floor_s']:.1f}x",
-            f"{r['flattrs'] / r['settle_s']:,.0f}", f"{r['peak_rss_mb']:.0f}",
+            f"{r['flattrs'] / r['settle_s']:,.0f}",
+            f"{r.get('floor_cpu_s', 0):.2f} / {r.get('settle_cpu_s', 0):.2f}",
+            f"{r.get('settle_cpu_s', 0) / max(r.get('floor_cpu_s', 0), 1e-9):.1f}x", f"{r['peak_rss_mb']:.0f}",
             ("ok" if r["ledger_ok"] else "TIMEOUT" if any(n == "timeout" for n, _ in r["ledger_check_times"])
              else "FAILED") + ("" if r["floor_agrees"] else ", floor DISAGREES"),
         ])
@@ -228,11 +230,13 @@ def db_role(args) -> None:
     log(f"{args.vendor}: generated in {generate_s:.1f} s: {gen.summary}")
 
     candidates = _count_candidates()
-    floor_runs = []
+    floor_runs, floor_cpu = [], []
+    backend = _backend_pid()
     for _ in range(2):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_s(backend)
         floor = _floor()
         floor_runs.append(time.perf_counter() - t)
+        floor_cpu.append(_cpu_s(backend) - cpu)
     log(f"{args.vendor}: floor {min(floor_runs):.2f} s (runs: {', '.join(f'{x:.2f}' for x in floor_runs)}), "
         f"{floor[0]} things paid, {floor[1]} cents")
     connection.close()  # the settle child gets the database to itself
@@ -251,7 +255,7 @@ def db_role(args) -> None:
     result = {
         "vendor": args.vendor, "flattrs": candidates, "givers": gen.givers, "things": gen.things,
         "seed": args.seed, "zipf": args.zipf, "generated": gen.summary, "generate_s": generate_s,
-        "floor_s": min(floor_runs), "floor_runs_s": floor_runs, "floor": list(floor), "settled_revenue": list(revenue),
+        "floor_s": min(floor_runs), "floor_runs_s": floor_runs, "floor_cpu_s": min(floor_cpu), "floor": list(floor), "settled_revenue": list(revenue),
         "floor_agrees": list(floor) == list(revenue), "ledger_ok": ledger_ok, "ledger_output": ledger_output,
         "ledger_check_s": ledger_check_s, "ledger_check_times": ledger_check_times, "explain": args.explain, **settled,
     }
@@ -478,7 +482,7 @@ class Generator:
         started = self.ts(self.previous.end + timedelta(hours=1))
         self.load(run, ["period", "status", "stages_done", "fee_bps", "receive_requires_giving", "pledge_months",
                         "started_at", "finished_at", "report"],
-                  [(prev_day, "done", 5, 500, True, 6, started, started, "{}")])
+                  [(prev_day, "done", 3, 500, True, 6, started, started, "{}")])
 
         day = self.day(self.period.first_day)
 
@@ -723,19 +727,45 @@ def settle_role(args) -> None:
             backend_pid = cursor.fetchone()[0]
     period = Period(*PERIOD)
     with connection.execute_wrapper(record):
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_s(backend_pid)
         report = run.settle_period(period, now=period.end + timedelta(days=1))
         settle_s = time.perf_counter() - t
+        settle_cpu_s = _cpu_s(backend_pid) - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     statements.sort(key=lambda s: -s["seconds"])
     result = {
-        "settle_s": settle_s, "stages": stage_times, "statements": statements[:15],
+        "settle_s": settle_s, "settle_cpu_s": settle_cpu_s, "stages": stage_times, "statements": statements[:15],
         "peak_rss_mb": peak, "baseline_rss_mb": baseline, "report": report.as_dict(),
         "pg_backend_peak_mb": _vm_hwm_mb(backend_pid),
     }
     if plans:
         result["plans"] = "\n\n".join(p for p in plans if p)
     Path(args.out).write_text(json.dumps(result, default=str))
+
+
+def _backend_pid() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _cpu_s(backend_pid: int | None) -> float:
+    """CPU seconds used so far by this process and (PostgreSQL) the server backend working for it.
+    Unlike wall time, this barely moves when other jobs share the cores, so the CPU ratio
+    settle/floor stays comparable between a quiet and a busy machine."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    if backend_pid is not None:
+        try:
+            fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 def _vm_hwm_mb(pid: int | None) -> float | None:

@@ -2,8 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from ruisseau.ledger import accounts, services as ledger
+from ruisseau.ledger import accounts, bulk, services as ledger
 from ruisseau.ledger.errors import AccountClosed, IdempotencyConflict, InsufficientFunds
 from ruisseau.ledger.models import Account, AccountKind, Journal, Reason, Transfer
 from ruisseau.errors import InvalidInput
@@ -122,3 +123,55 @@ def test_ledger_check_passes_then_finds_a_tampered_balance(capsys):
     out = capsys.readouterr().out
     assert f"account {funds.id}: cached 999, transfers say 1000" in out
     assert "FAIL all accounts of each currency sum to zero" in out
+
+
+# --- Transfers without foreign-key constraints (docs/ledger.md) -----------------------------------
+
+
+def test_post_refuses_an_account_that_does_not_exist_and_writes_nothing():
+    user = factories.user(funds_cents=1_000)
+    funds, _ = _accounts(user)
+    ghost = Account(id=10_000_000, kind=AccountKind.USER_EARNINGS, currency=funds.currency)
+    journals, transfers = Journal.objects.count(), Transfer.objects.count()
+    with pytest.raises(InvalidInput, match="Unknown account"):
+        ledger.post("ghost", Reason.CORRECTION, [ledger.Leg(funds, ghost, 300, Reason.CORRECTION)])
+    assert (Journal.objects.count(), Transfer.objects.count()) == (journals, transfers)
+    assert accounts.funds_cents(user.id) == 1_000
+
+
+def test_post_batch_refuses_an_account_that_does_not_exist():
+    user = factories.user(funds_cents=1_000)
+    funds, _ = _accounts(user)
+    source = """SELECT CAST('batch-ghost' AS TEXT) AS idempotency_key, CAST('x' AS TEXT) AS journal_input,
+                       CAST(%(reason)s AS TEXT) AS kind, CAST(%(debit)s AS BIGINT) AS debit_account_id,
+                       CAST(%(credit)s AS BIGINT) AS credit_account_id, 300 AS amount_cents,
+                       CAST(%(reason)s AS TEXT) AS reason"""
+    params = {"reason": Reason.CORRECTION.value, "debit": funds.id, "credit": 10_000_000}
+    with pytest.raises(InvalidInput, match="do not exist"), transaction.atomic():
+        bulk.post_batch(source, params, now=timezone.now())
+    assert not Journal.objects.filter(idempotency_key="batch-ghost").exists()
+    assert accounts.funds_cents(user.id) == 1_000
+
+
+def test_ledger_check_finds_a_transfer_to_a_missing_account(capsys):
+    user = factories.user(funds_cents=1_000)
+    funds, _ = _accounts(user)
+    transfer = Transfer.objects.filter(credit_account=funds).get()
+    with connection.cursor() as cursor:  # simulate a writer that bypassed post(): a dangling account id
+        cursor.execute(
+            f"""INSERT INTO {Transfer._meta.db_table}
+                    (journal_id, debit_account_id, credit_account_id, amount_cents, currency, reason, created_at)
+                SELECT journal_id, credit_account_id, 10000000, 1, currency, reason, created_at
+                FROM {Transfer._meta.db_table} WHERE id = %s""",
+            [transfer.id],
+        )
+    with pytest.raises(CommandError, match="ledger check failed"):
+        call_command("ledger", "check")
+    assert "transfers refer to account 10000000, which does not exist" in capsys.readouterr().out
+
+
+def test_accounts_are_never_deleted_by_the_database(on_postgres):
+    user = factories.user(funds_cents=0)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Account._meta.db_table} WHERE user_id = %s", [user.id])
+    assert Account.objects.filter(user=user).count() == 2

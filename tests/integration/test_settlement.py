@@ -312,3 +312,37 @@ def test_a_claim_is_not_paid_until_verified():
     verify_owner(unclaimed.id, claimant.id, method=OwnerVerification.OPERATOR, now=at(day=4))
     with pytest.raises(InvalidInput, match="verified owner"):
         claim_thing(unclaimed.id, factories.user().id)
+
+
+def test_runs_interrupted_under_the_five_stage_numbering_resume_correctly():
+    """Migration settlement/0002: a run whose old snapshot stages committed but whose split did
+    not is moved back to before the new split (its snapshot rows deleted), and the resumed run
+    equals an uninterrupted one."""
+    import importlib
+
+    from django.apps import apps
+
+    renumber = importlib.import_module("ruisseau.settlement.migrations.0002_merge_snapshot_stages")
+    giver, _creators, _things = worked_example()
+    with transaction.atomic():
+        settle()
+        expected = _ledger_state()
+        transaction.set_rollback(True)
+    # As the old code left it after "snapshot eligible owners" (old stages_done = 3): statements
+    # with only the snapshot columns, and the subscriptions stage done.
+    crashing = list(settlement.STAGES)
+    crashing[1] = ("split", _crashing(settlement.STAGES[1][1], "before"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settlement, "STAGES", crashing)
+        with pytest.raises(Crash):
+            settle()
+    run = SettlementRun.objects.get()
+    GiverStatement.objects.create(period=run.period, user_id=giver.id, budget_cents=500, funds_cents=2_000,
+                                  active_giver=True)
+    SettlementRun.objects.filter(id=run.id).update(stages_done=3)
+    renumber.forwards(apps, None)
+    assert SettlementRun.objects.get().stages_done == 1
+    assert not GiverStatement.objects.exists()
+    settle()
+    assert _ledger_state() == expected
+    call_command("ledger", "check", stdout=StringIO())

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ruisseau.db import analyze, db_time, execute, fetchall, fetchone, is_postgres, sha256_sql
+from ruisseau.errors import InvalidInput
 from ruisseau.ledger.errors import IdempotencyConflict, InsufficientFunds
 from ruisseau.ledger.models import MAY_GO_NEGATIVE, Account, Journal, Transfer
 
@@ -95,12 +96,19 @@ def _lock_and_check(account: str) -> None:
             ) legs GROUP BY account_id"""
     )
     analyze(_DELTAS)
+    accounts = fetchone(f"SELECT COUNT(*) FROM {_DELTAS}")[0]
     if is_postgres():
         # Row locks in id order, as everywhere else; SQLite already holds its single write lock.
-        execute(
-            f"""SELECT a.id FROM {account} a WHERE a.id IN (SELECT account_id FROM {_DELTAS})
-                ORDER BY a.id FOR UPDATE"""
-        )
+        found = fetchone(
+            f"""SELECT COUNT(*) FROM (SELECT a.id FROM {account} a
+                WHERE a.id IN (SELECT account_id FROM {_DELTAS}) ORDER BY a.id FOR UPDATE) locked"""
+        )[0]
+    else:
+        found = fetchone(f"SELECT COUNT(*) FROM {account} WHERE id IN (SELECT account_id FROM {_DELTAS})")[0]
+    if found != accounts:
+        # Transfers have no foreign-key constraint (docs/ledger.md): refuse a batch that names an
+        # account that does not exist, before anything is written.
+        raise InvalidInput(f"The batch names {accounts - found} account(s) that do not exist")
     allowed = ", ".join(f"'{kind}'" for kind in MAY_GO_NEGATIVE)
     short = fetchall(
         f"""SELECT a.id, a.kind, a.balance_cents, d.delta FROM {account} a JOIN {_DELTAS} d ON d.account_id = a.id

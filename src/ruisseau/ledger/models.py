@@ -106,10 +106,18 @@ class Journal(AppendOnlyModel):
         return f"journal {self.id} {self.idempotency_key}"
 
 
+# A transfer's journal and accounts are checked by the two writers and by `ledger check`, not by
+# database foreign keys: those re-checked every row of a settlement batch one by one at commit
+# (and share-locked every account again) for rows the batch had just joined to existing accounts.
+# Accounts and journals are never deleted (a trigger refuses it on PostgreSQL; PROTECT in Django).
+# See docs/ledger.md, "Why transfers have no foreign-key constraints".
+_CHECKED_REFERENCE = {"on_delete": models.PROTECT, "db_constraint": False}
+
+
 class Transfer(AppendOnlyModel):
-    journal = models.ForeignKey(Journal, on_delete=models.PROTECT, related_name="transfers")
-    debit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="debits")
-    credit_account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="credits")
+    journal = models.ForeignKey(Journal, related_name="transfers", **_CHECKED_REFERENCE)
+    debit_account = models.ForeignKey(Account, related_name="debits", **_CHECKED_REFERENCE)
+    credit_account = models.ForeignKey(Account, related_name="credits", **_CHECKED_REFERENCE)
     amount_cents = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     reason = models.CharField(max_length=24, choices=Reason.choices)

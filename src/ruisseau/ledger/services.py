@@ -61,7 +61,10 @@ def post(key: str, kind: str, legs: Sequence[Leg], *, now: datetime | None = Non
         replay = _replay(key, digest)
         if replay is not None:
             return replay
-        locked = _lock_accounts({leg.debit.id for leg in legs} | {leg.credit.id for leg in legs})
+        wanted = {leg.debit.id for leg in legs} | {leg.credit.id for leg in legs}
+        locked = _lock_accounts(wanted)
+        if len(locked) != len(wanted):  # transfers have no foreign-key constraint: see docs/ledger.md
+            raise InvalidInput(f"Unknown account(s): {sorted(wanted - set(locked))}")
         # A request with the same key may have committed while we waited for the locks: answer as
         # it did rather than checking balances it already moved.
         replay = _replay(key, digest)

@@ -59,57 +59,72 @@ class RunContext:
         }
 
 
-# The flattrs that may be paid in P: those made in P, and pledges from earlier periods still waiting.
+# The flattrs that may be paid in P: those made in P, and pledges from earlier periods still
+# waiting (a pledge keeps its original time, and carries its giver and thing).
 CANDIDATES = f"""
-    SELECT f.id, f.user_id, f.thing_id, f.created_at FROM {F} f WHERE f.period = %(p)s
+    SELECT f.id, f.user_id, f.thing_id, f.created_at, 1 AS made_in_p FROM {F} f WHERE f.period = %(p)s
     UNION ALL
-    SELECT f.id, f.user_id, f.thing_id, f.created_at FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
+    SELECT f.id, pl.user_id, pl.thing_id, f.created_at, 0 FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
     WHERE pl.state = %(waiting)s AND pl.since_period < %(p)s"""
 
-# The same candidates, only who and what, flagged when made in P: pledges carry their giver and
-# thing, so the snapshots need no join back to the flattrs.
-CANDIDATE_KEYS = f"""
-    SELECT f.user_id, f.thing_id, 1 AS made_in_p FROM {F} f WHERE f.period = %(p)s
-    UNION ALL
-    SELECT pl.user_id, pl.thing_id, 0 FROM {P_} pl WHERE pl.state = %(waiting)s AND pl.since_period < %(p)s"""
-
-def payable(alias: str) -> str:
-    """SQL: the flattr ``alias`` (with user_id and thing_id) is payable in P. Its thing has an
-    eligible owner, and the giver is not one: a giver who became an owner of a thing after
-    flattring it is never paid from their own funds (that flattr waits, then lapses)."""
-    return f"""(EXISTS (SELECT 1 FROM {E} e WHERE e.period = %(p)s AND e.thing_id = {alias}.thing_id)
-        AND NOT EXISTS (SELECT 1 FROM {E} s WHERE s.period = %(p)s AND s.thing_id = {alias}.thing_id
-                        AND s.user_id = {alias}.user_id))"""
-
-
-PAYABLE = f"""SELECT c.* FROM ({CANDIDATES}) c WHERE {payable('c')}"""
+# Temporary tables of one split. They are dropped at its end; after an error they vanish with
+# the rollback (DDL is transactional on both databases).
+KEYS, GIVERS, RANKED = "ruisseau_settle_keys", "ruisseau_settle_givers", "ruisseau_settle_ranked"
+_TEMPORARY = (KEYS, GIVERS, RANKED)
 
 
 def materialise(ctx: RunContext) -> None:
     subscriptions.materialise(ctx.period)
 
 
-def snapshot_givers(ctx: RunContext) -> None:
-    """Record, for everyone with a candidate flattr, budget and funds as the period closes."""
+def split(ctx: RunContext) -> None:
+    """Snapshot the givers (budget, funds, active giver) and the eligible owners, then split:
+    each giver's statement, each owner's revenue per thing, the pledges' states.
+
+    One stage, so the snapshots and the split read the same data (one snapshot on PostgreSQL,
+    see run.py). The candidates are ranked once into a temporary table; each write below is one
+    set-based INSERT or UPDATE from it, and each statement row is inserted complete."""
+    params = ctx.params()
+    for table in _TEMPORARY:
+        execute(f"DROP TABLE IF EXISTS {table}")
+    _snapshot_givers(params)
+    _snapshot_eligible_owners(ctx, params)
+    _rank_candidates(params)
+    _giver_statements(params)
+    _thing_revenue(params)
+    _pledges(ctx, params)
+    for table in (GIVERS, RANKED):
+        execute(f"DROP TABLE {table}")
+    analyze(G, R)  # the ledger stage reads them
+
+
+def _snapshot_givers(params: dict) -> None:
+    """Everyone with a candidate flattr, with budget and funds as the period closes. An active
+    giver made a flattr in P and their funds cover their budget."""
     execute(
-        f"""INSERT INTO {G} (period, user_id, budget_cents, funds_cents, active_giver,
-                             payable_count, spend_cents, fee_cents, share_cents, extra_count)
-            SELECT %(p)s, u.id, u.budget_cents, COALESCE(a.balance_cents, 0),
-                   (g.made_in_p = 1 AND COALESCE(a.balance_cents, 0) >= u.budget_cents),
-                   0, 0, 0, 0, 0
-            FROM (SELECT user_id, MAX(made_in_p) AS made_in_p FROM ({CANDIDATE_KEYS}) c GROUP BY user_id) g
-            JOIN {U} u ON u.id = g.user_id
-            LEFT JOIN {A} a ON a.user_id = u.id AND a.kind = %(funds)s AND a.currency = %(currency)s""",
-        ctx.params(funds=AccountKind.USER_FUNDS.value),
+        f"""CREATE TEMP TABLE {KEYS} AS
+            SELECT c.user_id, MAX(c.made_in_p) AS made_in_p FROM ({CANDIDATES}) c GROUP BY c.user_id""",
+        params,
     )
-    analyze(G)
+    analyze(KEYS)  # so that the join below is planned for 10^5 givers, not a guessed 200
+    execute(
+        f"""CREATE TEMP TABLE {GIVERS} AS
+            SELECT k.user_id, u.budget_cents, COALESCE(a.balance_cents, 0) AS funds_cents,
+                   (k.made_in_p = 1 AND COALESCE(a.balance_cents, 0) >= u.budget_cents) AS active_giver
+            FROM {KEYS} k JOIN {U} u ON u.id = k.user_id
+            LEFT JOIN {A} a ON a.user_id = k.user_id AND a.kind = %(funds)s AND a.currency = %(currency)s""",
+        {**params, "funds": AccountKind.USER_FUNDS.value},
+    )
+    execute(f"DROP TABLE {KEYS}")
+    execute(f"CREATE UNIQUE INDEX {GIVERS}_user ON {GIVERS} (user_id)")
+    analyze(GIVERS)
 
 
-def snapshot_eligible_owners(ctx: RunContext) -> None:
+def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
     """Verified, active owners of things with candidate flattrs — and, with give-to-receive on,
     only those who are active givers of P (which does not depend on the split itself)."""
     giving = (
-        f"AND EXISTS (SELECT 1 FROM {G} g WHERE g.period = %(p)s AND g.user_id = o.user_id AND g.active_giver = %(true)s)"
+        f"AND EXISTS (SELECT 1 FROM {GIVERS} g WHERE g.user_id = o.user_id AND g.active_giver = %(true)s)"
         if ctx.receive_requires_giving
         else ""
     )
@@ -119,70 +134,107 @@ def snapshot_eligible_owners(ctx: RunContext) -> None:
             JOIN {T} t ON t.id = o.thing_id AND t.disabled = %(false)s
             JOIN {U} u ON u.id = o.user_id AND u.is_active = %(true)s AND u.closed_at IS NULL
             WHERE o.verified = %(true)s
-              AND o.thing_id IN (SELECT thing_id FROM ({CANDIDATE_KEYS}) c)
+              AND o.thing_id IN (SELECT c.thing_id FROM ({CANDIDATES}) c)
               {giving}""",
-        ctx.params(),
+        params,
     )
     analyze(E)
 
 
-def split(ctx: RunContext) -> None:
-    """Each giver's spend, fee and shares; each owner's revenue per thing; pledge states."""
-    params = ctx.params()
+def _rank_candidates(params: dict) -> None:
+    """One row per candidate flattr, flagged ``payable`` when its thing has an eligible owner
+    and its giver is not one (a giver who became an owner of a thing after flattring it is never
+    paid from their own funds: that flattr waits, then lapses), and ``multi`` when the thing has
+    several eligible owners. ``rnk`` orders a giver's payable flattrs by time, then id: the
+    earliest get the leftover cents."""
     execute(
-        f"""WITH counts AS (SELECT user_id, COUNT(*) AS n FROM ({PAYABLE}) p GROUP BY user_id),
-                 spent AS (SELECT g.id, c.n,
-                                  CASE WHEN g.funds_cents < g.budget_cents THEN g.funds_cents
-                                       ELSE g.budget_cents END AS spend
-                           FROM {G} g JOIN counts c ON c.user_id = g.user_id WHERE g.period = %(p)s),
-                 split AS (SELECT id, n, spend, spend * %(fee_bps)s / 10000 AS fee FROM spent)
-            UPDATE {G} SET payable_count = s.n, spend_cents = s.spend, fee_cents = s.fee,
-                           share_cents = (s.spend - s.fee) / s.n, extra_count = (s.spend - s.fee) %% s.n
-            FROM split s WHERE {G}.id = s.id""",
+        f"""CREATE TEMP TABLE {RANKED} AS
+            SELECT x.id, x.user_id, x.thing_id, x.made_in_p, x.payable, x.multi,
+                   ROW_NUMBER() OVER (PARTITION BY x.user_id, x.payable ORDER BY x.created_at, x.id) AS rnk
+            FROM (SELECT c.id, c.user_id, c.thing_id, c.created_at, c.made_in_p,
+                         CASE WHEN w.owners IS NOT NULL AND s.user_id IS NULL THEN 1 ELSE 0 END AS payable,
+                         CASE WHEN w.owners > 1 THEN 1 ELSE 0 END AS multi
+                  FROM ({CANDIDATES}) c
+                  LEFT JOIN (SELECT thing_id, COUNT(*) AS owners FROM {E} WHERE period = %(p)s
+                             GROUP BY thing_id) w ON w.thing_id = c.thing_id
+                  LEFT JOIN {E} s ON s.period = %(p)s AND s.thing_id = c.thing_id AND s.user_id = c.user_id) x""",
         params,
     )
-    _thing_revenue(params)
-    analyze(R)
-    _pledges(ctx, params)
+    analyze(RANKED)
+
+
+def _giver_statements(params: dict) -> None:
+    """One complete statement per candidate giver: with n payable flattrs, spend = min(budget,
+    funds), fee = floor(spend × fee_bps / 10000), each flattr gets (spend − fee) // n and the
+    (spend − fee) mod n earliest one cent more; with none, nothing is spent."""
+    execute(
+        f"""INSERT INTO {G} (period, user_id, budget_cents, funds_cents, active_giver,
+                             payable_count, spend_cents, fee_cents, share_cents, extra_count)
+            SELECT %(p)s, user_id, budget_cents, funds_cents, active_giver, n, spend, fee,
+                   CASE WHEN n > 0 THEN (spend - fee) / n ELSE 0 END,
+                   CASE WHEN n > 0 THEN (spend - fee) %% n ELSE 0 END
+            FROM (SELECT user_id, budget_cents, funds_cents, active_giver, n, spend,
+                         spend * %(fee_bps)s / 10000 AS fee
+                  FROM (SELECT g.user_id, g.budget_cents, g.funds_cents, g.active_giver,
+                               COALESCE(c.n, 0) AS n,
+                               CASE WHEN c.n IS NULL THEN 0
+                                    WHEN g.funds_cents < g.budget_cents THEN g.funds_cents
+                                    ELSE g.budget_cents END AS spend
+                        FROM {GIVERS} g
+                        LEFT JOIN (SELECT user_id, MAX(rnk) AS n FROM {RANKED} WHERE payable = 1
+                                   GROUP BY user_id) c ON c.user_id = g.user_id) s) t""",
+        params,
+    )
 
 
 def _thing_revenue(params: dict) -> None:
-    # Per-flattr cents are grouped by (thing, cents) first: splitting a given amount among a
-    # thing's owners always gives the same result, so each distinct pair is split only once.
+    """Each eligible owner's revenue per thing. A thing with one eligible owner gets the sum of
+    its flattrs' cents. For a thing with several, each distinct amount is split once among the
+    owners (floor by weight, leftover cents by largest remainder then lower user id) and
+    multiplied by the number of flattrs that carried it."""
     execute(
         f"""INSERT INTO {R} (period, thing_id, user_id, flattr_count, revenue_cents)
-            WITH ranked AS (
-                SELECT p.thing_id, p.user_id,
-                       ROW_NUMBER() OVER (PARTITION BY p.user_id ORDER BY p.created_at, p.id) AS rnk
-                FROM ({PAYABLE}) p),
-            cents AS (
-                SELECT r.thing_id, g.share_cents + CASE WHEN r.rnk <= g.extra_count THEN 1 ELSE 0 END AS cents
-                FROM ranked r JOIN {G} g ON g.period = %(p)s AND g.user_id = r.user_id),
-            grouped AS (SELECT thing_id, cents, COUNT(*) AS cnt FROM cents GROUP BY thing_id, cents),
-            weights AS (SELECT thing_id, SUM(weight_bps) AS total FROM {E} WHERE period = %(p)s GROUP BY thing_id),
+            WITH amounts AS (
+                SELECT r.thing_id,
+                       CASE WHEN r.multi = 1
+                            THEN g.share_cents + CASE WHEN r.rnk <= g.extra_count THEN 1 ELSE 0 END
+                            ELSE -1 END AS amount,
+                       g.share_cents + CASE WHEN r.rnk <= g.extra_count THEN 1 ELSE 0 END AS cents
+                FROM {RANKED} r JOIN {G} g ON g.period = %(p)s AND g.user_id = r.user_id
+                WHERE r.payable = 1),
+            grouped AS (SELECT thing_id, amount, COUNT(*) AS cnt, SUM(cents) AS total
+                        FROM amounts GROUP BY thing_id, amount),
+            weights AS (SELECT thing_id, SUM(weight_bps) AS total FROM {E} WHERE period = %(p)s
+                        GROUP BY thing_id HAVING COUNT(*) > 1),
             owner_base AS (
-                SELECT gr.thing_id, gr.cents, gr.cnt, e.user_id,
-                       gr.cents * e.weight_bps / w.total AS base,
-                       ROW_NUMBER() OVER (PARTITION BY gr.thing_id, gr.cents
-                                          ORDER BY gr.cents * e.weight_bps %% w.total DESC, e.user_id) AS rrank
+                SELECT gr.thing_id, gr.amount, gr.cnt, e.user_id,
+                       gr.amount * e.weight_bps / w.total AS base,
+                       ROW_NUMBER() OVER (PARTITION BY gr.thing_id, gr.amount
+                                          ORDER BY gr.amount * e.weight_bps %% w.total DESC, e.user_id) AS rrank
                 FROM grouped gr
+                JOIN weights w ON w.thing_id = gr.thing_id
                 JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
-                JOIN weights w ON w.thing_id = gr.thing_id),
-            leftover AS (SELECT thing_id, cents, cents - SUM(base) AS lft FROM owner_base GROUP BY thing_id, cents)
-            SELECT %(p)s, ob.thing_id, ob.user_id, SUM(ob.cnt),
-                   SUM(ob.cnt * (ob.base + CASE WHEN ob.rrank <= l.lft THEN 1 ELSE 0 END))
-            FROM owner_base ob JOIN leftover l ON l.thing_id = ob.thing_id AND l.cents = ob.cents
-            GROUP BY ob.thing_id, ob.user_id""",
+                WHERE gr.amount >= 0),
+            owner_cents AS (
+                SELECT thing_id, user_id, cnt,
+                       base + CASE WHEN rrank <= amount - SUM(base) OVER (PARTITION BY thing_id, amount)
+                                   THEN 1 ELSE 0 END AS cents
+                FROM owner_base)
+            SELECT %(p)s, gr.thing_id, e.user_id, gr.cnt, gr.total
+            FROM grouped gr JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
+            WHERE gr.amount = -1
+            UNION ALL
+            SELECT %(p)s, thing_id, user_id, SUM(cnt), SUM(cnt * cents) FROM owner_cents GROUP BY thing_id, user_id""",
         params,
     )
 
 
 def _pledges(ctx: RunContext, params: dict) -> None:
-    eligible = payable(P_)
-    # Waiting pledges from earlier periods: paid now if their thing has an eligible owner ...
+    # Waiting pledges from earlier periods: paid now if payable ...
     execute(
         f"""UPDATE {P_} SET state = %(paid)s, resolved_period = %(p)s
-            WHERE state = %(waiting)s AND since_period < %(p)s AND {eligible}""",
+            WHERE state = %(waiting)s AND since_period < %(p)s
+              AND flattr_id IN (SELECT id FROM {RANKED} WHERE made_in_p = 0 AND payable = 1)""",
         {**params, "paid": PledgeState.PAID.value},
     )
     # ... else lapsed once they have had PLEDGE_MONTHS chances.
@@ -191,13 +243,13 @@ def _pledges(ctx: RunContext, params: dict) -> None:
             WHERE state = %(waiting)s AND since_period <= %(cutoff)s""",
         {**params, "lapsed": PledgeState.LAPSED.value},
     )
-    # This period's flattrs without an eligible owner become pledges (lapsing at once only
-    # when PLEDGE_MONTHS is 1).
+    # This period's flattrs that are not payable become pledges (lapsing at once only when
+    # PLEDGE_MONTHS is 1).
     lapses_now = ctx.pledge_months == 1
     execute(
         f"""INSERT INTO {P_} (flattr_id, user_id, thing_id, since_period, state, resolved_period)
-            SELECT f.id, f.user_id, f.thing_id, %(p)s, %(state)s, %(resolved)s FROM {F} f
-            WHERE f.period = %(p)s AND NOT {payable('f')}""",
+            SELECT id, user_id, thing_id, %(p)s, %(state)s, %(resolved)s FROM {RANKED}
+            WHERE made_in_p = 1 AND payable = 0""",
         {
             **params,
             "state": (PledgeState.LAPSED if lapses_now else PledgeState.WAITING).value,
