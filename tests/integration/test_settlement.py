@@ -262,6 +262,22 @@ def test_ledger_check_catches_a_pledge_row_lost_after_settlement():
     assert f"giver {pledge.user_id} statement says 0 payable flattrs, the flattrs say 1" in out.getvalue()
 
 
+def test_ledger_check_catches_a_pledge_whose_flattr_is_gone():
+    """The pledge's flattr column has no database constraint (flattrs/0002): the check stands in."""
+    from django.db import connection
+
+    worked_example()
+    settle()
+    pledge = Pledge.objects.first()
+    call_command("ledger", "check", stdout=StringIO())
+    with connection.cursor() as cursor:  # around Django's PROTECT, as a stray script would
+        cursor.execute("DELETE FROM flattrs_flattr WHERE id = %s", [pledge.pk])
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("ledger", "check", stdout=out)
+    assert f"pledge {pledge.pk} names a missing flattr" in out.getvalue()
+
+
 @override_settings(RECEIVE_REQUIRES_GIVING=False)
 def test_nobody_is_paid_from_their_own_funds():
     """A giver who becomes a verified owner of a thing after flattring it is never paid for it."""

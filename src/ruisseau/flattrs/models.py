@@ -48,7 +48,13 @@ class PledgeState(models.TextChoices):
 class Pledge(models.Model):
     """A flattr that was not payable when its period was settled (no eligible owner)."""
 
-    flattr = models.OneToOneField(Flattr, on_delete=models.PROTECT, primary_key=True, related_name="pledge")
+    # No database constraint (migration flattrs/0002, docs/settlement.md): PostgreSQL re-checked it
+    # row by row when a settlement committed 10^5 new pledges. Settlement writes pledges only
+    # for flattrs it has just read, of a closed period, which take_back no longer deletes;
+    # PROTECT still refuses deleting a pledged flattr in code, and `ruisseau ledger check`
+    # verifies that every pledge names an existing flattr with the same giver and thing.
+    flattr = models.OneToOneField(Flattr, on_delete=models.PROTECT, primary_key=True, related_name="pledge",
+                                  db_constraint=False)
     # Copies of the flattr's user and thing, so pledges are found without a join; the flattr's own
     # keys are checked, these are not re-checked row by row when settlement writes thousands.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="pledges",

@@ -139,4 +139,26 @@ def statements_follow_the_rules() -> CheckResult:
     )
 
 
-SETTLEMENT_CHECKS = [statements_follow_the_rules, givers_match_ledger, owners_match_ledger, periods_balance, statements_match_flattrs]
+def pledges_name_their_flattrs() -> CheckResult:
+    """Every pledge names an existing flattr, with the flattr's giver and thing. The pledge's
+    flattr column has no database constraint (flattrs/0002, docs/settlement.md); this is what
+    the constraint guaranteed, plus the copies of user and thing. A join on unique keys (the
+    pledge's primary key, the flattr's), so it hashes or merges at most one row per pledge."""
+    count = fetchone(f"SELECT COUNT(*) FROM {_P}")[0]
+    rows = fetchall(
+        f"""SELECT p.flattr_id, f.id FROM {_P} p LEFT JOIN {_F} f ON f.id = p.flattr_id
+            WHERE f.id IS NULL OR f.user_id <> p.user_id OR f.thing_id <> p.thing_id
+            ORDER BY p.flattr_id LIMIT 20"""
+    )
+    return CheckResult(
+        "every pledge names an existing flattr with the same giver and thing",
+        count,
+        [
+            f"pledge {p} names a missing flattr" if f is None else f"pledge {p} copies another giver or thing"
+            for p, f in rows
+        ],
+    )
+
+
+SETTLEMENT_CHECKS = [statements_follow_the_rules, givers_match_ledger, owners_match_ledger, periods_balance, statements_match_flattrs,
+                     pledges_name_their_flattrs]

@@ -122,7 +122,9 @@ def _snapshot_givers(params: dict) -> None:
 
 def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
     """Verified, active owners of things with candidate flattrs — and, with give-to-receive on,
-    only those who are active givers of P (which does not depend on the split itself)."""
+    only those who are active givers of P (which does not depend on the split itself). "Has a
+    candidate" is asked per owned thing through the (thing, period) and (state, thing) indexes:
+    cheaper than listing the thing of each of the 10^6 candidates."""
     giving = (
         f"AND EXISTS (SELECT 1 FROM {GIVERS} g WHERE g.user_id = o.user_id AND g.active_giver = %(true)s)"
         if ctx.receive_requires_giving
@@ -134,7 +136,10 @@ def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
             JOIN {T} t ON t.id = o.thing_id AND t.disabled = %(false)s
             JOIN {U} u ON u.id = o.user_id AND u.is_active = %(true)s AND u.closed_at IS NULL
             WHERE o.verified = %(true)s
-              AND o.thing_id IN (SELECT c.thing_id FROM ({CANDIDATES}) c)
+              AND (EXISTS (SELECT 1 FROM {F} f WHERE f.thing_id = o.thing_id AND f.period = %(p)s)
+                   OR EXISTS (SELECT 1 FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
+                              WHERE pl.thing_id = o.thing_id AND pl.state = %(waiting)s
+                                AND pl.since_period < %(p)s))
               {giving}""",
         params,
     )
