@@ -1,0 +1,54 @@
+"""A new visitor's walk through the demo, page by page, through Django's test client: every page
+answers, and what the browser would refuse or show in the wrong language does not happen."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from ruisseau.demo.data import load_demo
+from ruisseau.things import sites
+from ruisseau.things.site_models import Site
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/explore/", "/thing/1/", "/u/chloe/", "/dashboard/", "/funds/", "/things/add/", "/creator/",
+         "/settings/profile/", "/settings/privacy/", "/settings/language/", "/settings/export/", "/settings/close/",
+         "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/funds/card/", "/payouts/details/",
+         "/sites/", "/apps", "/apps/tokens", "/apps/authorized", "/developers/api", "/privacy/",
+         "/demo-blog/", "/demo-blog/rivers/"]
+
+
+def _style_src(policy: str) -> str:
+    found = re.search(r"style-src ([^;]*)", policy) or re.search(r"default-src ([^;]*)", policy)
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_page_answers_and_keeps_to_its_content_security_policy(client, language):
+    load_demo()
+    client.force_login(factories.User.objects.get(username="bruno"))
+    client.cookies["django_language"] = language
+    for path in PAGES:
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        policy = response.get("Content-Security-Policy", "")
+        if policy and "'unsafe-inline'" not in _style_src(policy):
+            assert "<style" not in html and not re.search(r"\sstyle=", html), f"{path}: inline style the CSP blocks"
+        if policy:
+            assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), f"{path}: inline script the CSP blocks"
+
+
+def test_a_verified_sites_proof_is_named_in_french(client):
+    owner = factories.user("siteowner")
+    site = sites.add_site(owner.id, "blog.example")
+    unverified = client
+    unverified.force_login(owner)
+    page = unverified.get(f"/sites/{site.id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">balise meta de la page d’accueil</option>" in page
+    Site.objects.filter(id=site.id).update(verified_at=timezone.now(), method="meta")
+    page = client.get(f"/sites/{site.id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vérifié (balise meta de la page d’accueil)." in page
+    assert "Meta tag" not in page
