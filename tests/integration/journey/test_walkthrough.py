@@ -52,3 +52,9 @@ def test_a_verified_sites_proof_is_named_in_french(client):
     page = client.get(f"/sites/{site.id}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Vérifié (balise meta de la page d’accueil)." in page
     assert "Meta tag" not in page
+
+
+def test_the_french_dashboard_explains_the_budget_once(client):
+    client.force_login(factories.user("lea"))
+    page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert page.count("Votre budget est ce que vous donnez en un mois") == 1
