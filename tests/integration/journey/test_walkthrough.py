@@ -2,6 +2,7 @@
 answers, and what the browser would refuse or show in the wrong language does not happen."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -58,3 +59,41 @@ def test_the_french_dashboard_explains_the_budget_once(client):
     client.force_login(factories.user("lea"))
     page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert page.count("Votre budget est ce que vous donnez en un mois") == 1
+
+
+class _Buttons(HTMLParser):
+    """The <button>s in <main> that neither carry the shared button classes nor sit in a .form
+    (whose submit buttons the shared stylesheet styles): they show as the browser's bare grey."""
+
+    def __init__(self):
+        super().__init__()
+        self.in_main, self.form_classes, self.bare = False, [], []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "main":
+            self.in_main = True
+        elif tag == "form":
+            self.form_classes.append(classes)
+        elif tag == "button" and self.in_main:
+            in_form = bool(self.form_classes) and "form" in self.form_classes[-1]
+            if not in_form and not {"button", "link-button"} & set(classes):
+                self.bare.append(self.getpos())
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        elif tag == "form" and self.form_classes:
+            self.form_classes.pop()
+
+
+def test_every_button_uses_the_shared_style(client):
+    load_demo()
+    client.force_login(factories.User.objects.get(username="bruno"))
+    bare = {}
+    for path in PAGES + ["/payouts/request/", "/sites/1/", "/apps/new"]:
+        parser = _Buttons()
+        parser.feed(client.get(path).content.decode())
+        if parser.bare:
+            bare[path] = parser.bare
+    assert bare == {}
