@@ -97,3 +97,18 @@ def test_every_button_uses_the_shared_style(client):
         if parser.bare:
             bare[path] = parser.bare
     assert bare == {}
+
+
+def test_the_claim_page_counts_one_giver_without_a_plural(client):
+    from ruisseau.flattrs import services as flattrs
+    from ruisseau.settlement import run as settlement
+    from tests.factories import PERIOD, at
+
+    giver, claimer = factories.user("onegiver"), factories.user("claimer")
+    unclaimed = flattrs.flattr_url(giver.id, "https://orphan.example/post", now=at(PERIOD)).thing
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    client.force_login(claimer)
+    english = client.get(f"/thing/{unclaimed.id}/claim/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(givers: 1)" in english and "1 givers" not in english
+    french = client.get(f"/thing/{unclaimed.id}/claim/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "attend cette œuvre (donateurs : 1)." in french
