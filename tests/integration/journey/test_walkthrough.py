@@ -112,3 +112,9 @@ def test_the_claim_page_counts_one_giver_without_a_plural(client):
     assert "(givers: 1)" in english and "1 givers" not in english
     french = client.get(f"/thing/{unclaimed.id}/claim/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "attend cette œuvre (donateurs : 1)." in french
+
+
+def test_a_demo_blog_posts_button_gives_its_language(client):
+    # Without it the thing a post's button creates says English for a French post.
+    page = client.get("/demo-blog/rivers/").content.decode()
+    assert 'data-language="fr_FR"' in page
