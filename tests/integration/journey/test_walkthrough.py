@@ -118,3 +118,17 @@ def test_a_demo_blog_posts_button_gives_its_language(client):
     # Without it the thing a post's button creates says English for a French post.
     page = client.get("/demo-blog/rivers/").content.decode()
     assert 'data-language="fr_FR"' in page
+
+
+def test_every_page_of_the_settings_menu_keeps_the_menu(client):
+    """Sites, applications, tokens, card and payouts are items of the settings menu: following
+    one must not drop the person out of the menu (they used to render without it)."""
+    load_demo()
+    client.force_login(factories.User.objects.get(username="bruno"))
+    menu = client.get("/settings/profile/").content.decode()
+    items = re.findall(r'<li><a href="([^"]+)"', menu.split('class="side-menu"')[1].split("</ul>")[0])
+    assert len(items) >= 14
+    for path in items + ["/sites/1/", "/apps/new", "/payouts/request/"]:
+        html = client.get(path).content.decode()
+        assert 'class="side-menu"' in html, f"{path} has no settings menu"
+        assert re.search(r'<a href="/settings/" aria-current="page">', html), f"{path}: Settings not marked current"
