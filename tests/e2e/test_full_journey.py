@@ -80,7 +80,8 @@ class Visit:
 def test_full_journey(live_server, browser, screenshots, mailbox, way):
     creator = factories.user("manon")
     EmailAddress.objects.create(user=creator, email=creator.email, verified=True, primary=True)
-    things = [factories.thing(creator, title=title) for title in ("Le vélo à Paris", "Podcast du jeudi", "Mon outil libre")]
+    titles = ("Le vélo à Paris", "Podcast du jeudi", "Mon outil libre")
+    things = [factories.thing(creator, title=title) for title in titles]
     # Give to receive: a creator is paid for a month in which she gave too.
     flattrs.flattr_thing(creator.id, factories.thing(factories.user()).id)
 
@@ -101,7 +102,7 @@ def test_full_journey(live_server, browser, screenshots, mailbox, way):
 
     seller = Visit(browser, live_server, way, screenshots, "creator")
     try:
-        _creator_sees_revenue(seller, creator, period)
+        _creator_sees_revenue(seller, creator, things, period)
     finally:
         seller.close()
 
@@ -159,7 +160,7 @@ def _add_funds_set_budget_and_flattr(visit: Visit, things) -> None:
     visit.shoot("dashboard")
 
 
-def _creator_sees_revenue(visit: Visit, creator, period: Period) -> None:
+def _creator_sees_revenue(visit: Visit, creator, things, period: Period) -> None:
     page, way = visit.page, visit.way
     visit.go("/accounts/login/?next=/creator/")
     page.get_by_label("Email").fill(creator.email)
@@ -179,5 +180,7 @@ def _creator_sees_revenue(visit: Visit, creator, period: Period) -> None:
     link = page.get_by_role("link", name="Télécharger le CSV" if way.french else "Download CSV")
     rows = download_csv(page, link)
     assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
-    assert sorted((row[0], row[4], int(row[5])) for row in rows[1:]) == [(str(period), "1", 158), (str(period), "1", 158),
-                                                                         (str(period), "1", 159)]
+    # One row per thing of the settled month: one flattr each, 4.75 € shared to the cent.
+    assert sorted((row[0], row[4], int(row[5])) for row in rows[1:]) == [
+        (str(period), "1", 158), (str(period), "1", 158), (str(period), "1", 159)]
+    assert {row[1] for row in rows[1:]} == {str(t.id) for t in things}

@@ -9,16 +9,24 @@ from django.utils import timezone
 
 from ruisseau.demo.data import load_demo
 from ruisseau.things import sites
+from ruisseau.things.models import Thing
 from ruisseau.things.site_models import Site
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/explore/", "/thing/1/", "/u/chloe/", "/dashboard/", "/funds/", "/things/add/", "/creator/",
+PAGES = ["/", "/explore/", "/u/chloe/", "/dashboard/", "/funds/", "/things/add/", "/creator/",
          "/settings/profile/", "/settings/privacy/", "/settings/language/", "/settings/export/", "/settings/close/",
          "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/funds/card/", "/payouts/details/",
          "/sites/", "/apps", "/apps/tokens", "/apps/authorized", "/developers/api", "/privacy/",
          "/demo-blog/", "/demo-blog/rivers/"]
+
+
+def demo_pages() -> list[str]:
+    """The pages above plus those of the demo's own objects (ids differ between databases)."""
+    thing = Thing.objects.order_by("id").first()
+    site = Site.objects.get(owner__username="bruno")
+    return PAGES + [f"/thing/{thing.id}/", f"/sites/{site.id}/"]
 
 
 def _style_src(policy: str) -> str:
@@ -31,7 +39,7 @@ def test_every_page_answers_and_keeps_to_its_content_security_policy(client, lan
     load_demo()
     client.force_login(factories.User.objects.get(username="bruno"))
     client.cookies["django_language"] = language
-    for path in PAGES:
+    for path in demo_pages():
         response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 200, path
         html = response.content.decode()
@@ -91,7 +99,7 @@ def test_every_button_uses_the_shared_style(client):
     load_demo()
     client.force_login(factories.User.objects.get(username="bruno"))
     bare = {}
-    for path in PAGES + ["/payouts/request/", "/sites/1/", "/apps/new"]:
+    for path in demo_pages() + ["/payouts/request/", "/apps/new"]:
         parser = _Buttons()
         parser.feed(client.get(path).content.decode())
         if parser.bare:
@@ -128,7 +136,14 @@ def test_every_page_of_the_settings_menu_keeps_the_menu(client):
     menu = client.get("/settings/profile/").content.decode()
     items = re.findall(r'<li><a href="([^"]+)"', menu.split('class="side-menu"')[1].split("</ul>")[0])
     assert len(items) >= 14
-    for path in items + ["/sites/1/", "/apps/new", "/payouts/request/"]:
+    for path in items + demo_pages()[-1:] + ["/apps/new", "/payouts/request/"]:
         html = client.get(path).content.decode()
         assert 'class="side-menu"' in html, f"{path} has no settings menu"
         assert re.search(r'<a href="/settings/" aria-current="page">', html), f"{path}: Settings not marked current"
+
+
+def test_the_api_page_describes_its_resources_in_french(client):
+    page = client.get("/developers/api", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<td>Créer une œuvre</td>" in page and "Create a thing" not in page
+    assert client.get("/rest/v2/openapi.json", HTTP_ACCEPT_LANGUAGE="fr").json()["paths"]["/things"]["post"][
+        "summary"] == "Create a thing"  # the machine-read description stays English

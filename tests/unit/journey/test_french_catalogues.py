@@ -14,7 +14,8 @@ CATALOGUES = sorted(Path(ruisseau.__file__).parent.glob("*/locale/fr/LC_MESSAGES
 def written_twice(text: str) -> bool:
     for between in ("", " ", "\n"):
         half, rest = divmod(len(text) - len(between), 2)
-        if half > 0 and not rest and text[:half] == text[half + len(between):] and text[half:half + len(between)] == between:
+        first, middle, second = text[:half], text[half:half + len(between)], text[half + len(between):]
+        if half > 0 and not rest and first == second and middle == between:
             return True
     return False
 
