@@ -147,3 +147,20 @@ def test_the_api_page_describes_its_resources_in_french(client):
     assert "<td>Créer une œuvre</td>" in page and "Create a thing" not in page
     assert client.get("/rest/v2/openapi.json", HTTP_ACCEPT_LANGUAGE="fr").json()["paths"]["/things"]["post"][
         "summary"] == "Create a thing"  # the machine-read description stays English
+
+
+def test_a_declined_sandbox_payment_is_explained_in_french(client):
+    client.force_login(factories.user("decline"))
+    page = client.get("/funds/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    answer = client.post("/funds/add/", {"amount": "10,02", "token": token}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert "Le paiement a été refusé : la carte de test a été refusée" in html
+    assert "The sandbox card" not in html
+
+
+def test_every_language_of_the_explore_filter_is_named_in_french(client):
+    html = client.get("/explore/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    for english, french in (("Chinese", "Chinois"), ("Maltese", "Maltais"), ("Norwegian", "Norvégien")):
+        assert f">{french}</option>" in html and f">{english}" not in html
