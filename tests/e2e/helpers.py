@@ -44,3 +44,19 @@ def download_csv(page, link) -> list[list[str]]:
         link.click()
     with open(download_info.value.path(), encoding="utf-8") as downloaded:
         return list(csv.reader(io.StringIO(downloaded.read())))
+
+
+# Boxes (.card) stacked one right under the other with no space between them: they read as one
+# box with a line through it. Answers a description of each such pair.
+TOUCHING_CARDS = """() => {
+  const cards = [...document.querySelectorAll('.card')].filter(e => e.offsetParent);
+  const out = [];
+  for (const a of cards) for (const b of cards) {
+    if (a === b || a.contains(b) || b.contains(a)) continue;
+    const ra = a.getBoundingClientRect(), rb = b.getBoundingClientRect();
+    const side = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+    const gap = rb.top - ra.bottom;
+    if (side > 20 && gap > -1 && gap < 4) out.push(`${a.className} | ${b.className}`);
+  }
+  return out;
+}"""

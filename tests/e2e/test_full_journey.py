@@ -25,7 +25,7 @@ from ruisseau.flattrs import services as flattrs
 from ruisseau.periods import Period
 from ruisseau.settlement.run import settle_period
 from tests import factories
-from tests.e2e.helpers import FITS_SCREEN, download_csv, flattr_in_place, watch_csp
+from tests.e2e.helpers import FITS_SCREEN, TOUCHING_CARDS, download_csv, flattr_in_place, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "un-ruisseau-42-rivieres"
@@ -68,6 +68,7 @@ class Visit:
     def shoot(self, name: str) -> None:
         if self.way.phone:
             assert self.page.evaluate(FITS_SCREEN), f"{self.page.url} scrolls sideways on a phone"
+        assert self.page.evaluate(TOUCHING_CARDS) == [], f"{self.page.url}: boxes touch"
         self.page.screenshot(path=str(self.screenshots / f"journey-{self.way.name}-{self.who}-{name}.png"),
                              full_page=True)
 
