@@ -164,3 +164,11 @@ def test_every_language_of_the_explore_filter_is_named_in_french(client):
     html = client.get("/explore/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     for english, french in (("Chinese", "Chinois"), ("Maltese", "Maltais"), ("Norwegian", "Norvégien")):
         assert f">{french}</option>" in html and f">{english}" not in html
+
+
+def test_a_verified_owner_is_not_asked_to_prove_the_thing_again(client):
+    owner = factories.user("proven")
+    proven, claimed = factories.thing(owner), factories.thing(owner, verified=False)
+    client.force_login(owner)
+    assert "Prove this thing is yours" not in client.get(f"/thing/{proven.id}/").content.decode()
+    assert "Prove this thing is yours" in client.get(f"/thing/{claimed.id}/").content.decode()
