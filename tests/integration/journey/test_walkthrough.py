@@ -172,3 +172,11 @@ def test_a_verified_owner_is_not_asked_to_prove_the_thing_again(client):
     client.force_login(owner)
     assert "Prove this thing is yours" not in client.get(f"/thing/{proven.id}/").content.decode()
     assert "Prove this thing is yours" in client.get(f"/thing/{claimed.id}/").content.decode()
+
+
+def test_the_card_page_without_cards_leads_to_the_other_way_of_adding_funds(client, settings):
+    settings.PAYMENT_PROVIDER = "sandbox"
+    client.force_login(factories.user("nocard"))
+    page = client.get("/funds/card/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "n'est pas configuré" in page
+    assert '<a class="button primary" href="/funds/#add">Ajouter des fonds autrement</a>' in page
