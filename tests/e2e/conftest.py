@@ -53,3 +53,16 @@ def screenshots() -> Path:
     folder = Path(os.environ.get("RUISSEAU_SCREENSHOTS", Path.cwd() / ".test-data" / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def mailbox(settings):
+    """The test mailbox: the live server runs in a thread of this process, so Django's locmem
+    outbox is shared with the test. Also empties the cache, where the rate limits count."""
+    from django.core import mail
+    from django.core.cache import cache
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    mail.outbox = []
+    return mail.outbox

@@ -5,7 +5,8 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
+
+from tests.e2e.helpers import watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,17 +14,8 @@ PASSWORD = "un-ruisseau-42-rivieres"
 
 
 @pytest.fixture(autouse=True)
-def _mailbox_in_memory(settings):
-    # The live server runs in a thread of this process, so the locmem outbox is shared with us.
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    cache.clear()
-
-
-def watch_csp(page) -> list[str]:
-    """Collect the console's Content-Security-Policy complaints: the site must cause none."""
-    problems: list[str] = []
-    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
-    return problems
+def _mailbox_in_memory(mailbox):
+    return mailbox
 
 
 def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_server, page, screenshots):

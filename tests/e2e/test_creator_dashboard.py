@@ -1,8 +1,5 @@
 """A creator with a settled month signs in and sees the revenue, the chart and the CSV."""
 
-import csv
-import io
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
@@ -10,6 +7,7 @@ from django.core.cache import cache
 from ruisseau.flattrs import services as flattrs
 from ruisseau.settlement import run as settlement
 from tests import factories
+from tests.e2e.helpers import download_csv
 from tests.factories import PERIOD, at
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,9 +36,6 @@ def test_creator_sees_revenue_chart_and_csv(live_server, page, screenshots):
         assert cents in main.text_content()
     page.screenshot(path=str(screenshots / "creator.png"), full_page=True)
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download CSV").click()
-    with open(download_info.value.path(), encoding="utf-8") as downloaded:
-        rows = list(csv.reader(io.StringIO(downloaded.read())))
+    rows = download_csv(page, page.get_by_role("link", name="Download CSV"))
     assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
     assert sorted(int(row[5]) for row in rows[1:]) == [158, 158, 159]

@@ -7,11 +7,10 @@ the accounts work and are tested there."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from ruisseau.flattrs.models import Flattr
 from tests import factories
+from tests.e2e.helpers import FITS_SCREEN, flattr_in_place, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 844}
@@ -23,22 +22,6 @@ def journey(live_server):
     things = [factories.thing(creator, title=title) for title in ("Le ruisseau", "La rivière", "Le fleuve")]
     giver = factories.user("giver", budget_cents=500, funds_cents=1_000)
     return giver, things
-
-
-def sign_in(context, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-def flattr_in_place(page, url: str) -> str:
-    page.goto(url)
-    page.evaluate("window.stillTheSamePage = true")
-    page.get_by_role("button", name="Flattr", exact=True).click()
-    page.wait_for_selector("[data-value-line]:not([hidden])")
-    assert page.evaluate("window.stillTheSamePage === true"), "the flattr reloaded the page"
-    return page.locator("[data-value]").inner_text()
 
 
 def test_giving_journey_with_javascript(live_server, page, screenshots, journey):
@@ -74,12 +57,11 @@ def test_the_pages_fit_a_phone(live_server, browser, screenshots, journey):
         page = context.new_page()
         page.set_default_timeout(10_000)
         assert flattr_in_place(page, f"{live_server.url}/thing/{things[0].id}/") == "4.75 €"
-        fits = "document.documentElement.scrollWidth <= window.innerWidth"
-        assert page.evaluate(fits), "the thing page scrolls sideways on a phone"
+        assert page.evaluate(FITS_SCREEN), "the thing page scrolls sideways on a phone"
         page.screenshot(path=str(screenshots / "pages-thing-phone.png"), full_page=True)
         for path, name in (("/dashboard/", "dashboard"), ("/funds/", "funds"), ("/explore/", "explore")):
             page.goto(live_server.url + path)
-            assert page.evaluate(fits), f"{path} scrolls sideways on a phone"
+            assert page.evaluate(FITS_SCREEN), f"{path} scrolls sideways on a phone"
             page.screenshot(path=str(screenshots / f"pages-{name}-phone.png"), full_page=True)
     finally:
         context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
 from ruisseau.api.errors import ApiError
@@ -37,7 +38,7 @@ def page(request):
                 continue
             security = operation.get("security")
             scope = (security[0]["oauth2"] or ["token"]) if security else []
-            operations.append({"method": method.upper(), "path": route, "summary": operation["summary"],
+            operations.append({"method": method.upper(), "path": route, "summary": gettext(operation["summary"]),
                                "scope": ", ".join(scope), "tag": operation["tags"][0]})
     context = {"base_url": spec["servers"][0]["url"], "operations": operations, "scopes": SCOPES,
                "oauth": spec["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]}

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_noop as N_  # summaries stay English here; the docs page translates them
 
 from ruisseau.api.scopes import SCOPES
 
@@ -120,22 +121,22 @@ TEXT = {"type": "string"}
 def paths() -> dict:
     thing_list_answer = answer("200", "Things", THINGS)
     return {
-        "/things": {"post": op("Create a thing", answer("201", "Created", ref("Created")), security=["thing"],
+        "/things": {"post": op(N_("Create a thing"), answer("201", "Created", ref("Created")), security=["thing"],
                                body={"content": {"application/json": {"schema": ref("ThingInput")},
                                                  "application/x-www-form-urlencoded": {"schema": ref("ThingInput")}}})},
         "/things/{ids}": {
             "parameters": [path_param("ids", {"type": "string", "pattern": "^[0-9]{1,17}(,[0-9]{1,17}){0,5}$"})],
-            "get": op("One thing, or several by comma-separated ids", answer(
+            "get": op(N_("One thing, or several by comma-separated ids"), answer(
                 "200", "A thing (one id) or a list", {"anyOf": [ref("Thing"), THINGS]}), params=PAGING[2:]),
-            "patch": op("Update a thing (also POST with _method=patch)", answer("200", "Updated", ref("Message")),
+            "patch": op(N_("Update a thing (also POST with _method=patch)"), answer("200", "Updated", ref("Message")),
                         security=["thing"], body=json_body(ref("ThingInput"))),
-            "delete": op("Delete a thing", {"204": {"description": "Deleted"}}, security=["thing"]),
+            "delete": op(N_("Delete a thing"), {"204": {"description": "Deleted"}}, security=["thing"]),
         },
-        "/things/lookup": {"get": op("Find the thing of a URL (or an auto-submit URL)", {
+        "/things/lookup": {"get": op(N_("Find the thing of a URL (or an auto-submit URL)"), {
             **answer("302", "Found: Location is the thing", ref("LookupFound")),
             **answer("200", "The thing, for clients that follow the redirect", ref("Thing"))},
             params=[{**query("url", TEXT), "required": True}])},
-        "/things/search": {"get": op("Search things", answer("200", "Search result", ref("SearchResult")), params=[
+        "/things/search": {"get": op(N_("Search things"), answer("200", "Search result", ref("SearchResult")), params=[
             query("query", TEXT), query("url", TEXT), query("tags", TEXT, "a | b & c ! d"),
             query("language", TEXT), query("category", TEXT), query("user", TEXT),
             query("sort", {"enum": ["relevance", "trend", "flattrs", "flattrs_month", "flattrs_week", "flattrs_day"]}),
@@ -146,39 +147,39 @@ def paths() -> dict:
             "Who flattred a thing", answer("200", "Flattrs", FLATTRS), params=PAGING, tag="flattrs")},
         "/things/{thing_id}/subscriptions": {
             "parameters": [THING_ID],
-            "post": op("Subscribe", answer("200", "Subscribed", ref("Flattred")), security=["flattr"], tag="subscriptions"),
-            "put": op("Pause or resume", answer("200", "paused or started", ref("Message")), security=["flattr"],
+            "post": op(N_("Subscribe"), answer("200", "Subscribed", ref("Flattred")), security=["flattr"], tag="subscriptions"),
+            "put": op(N_("Pause or resume"), answer("200", "paused or started", ref("Message")), security=["flattr"],
                       tag="subscriptions"),
-            "delete": op("Unsubscribe", {"204": {"description": "Unsubscribed"}}, security=["flattr"], tag="subscriptions"),
+            "delete": op(N_("Unsubscribe"), {"204": {"description": "Unsubscribed"}}, security=["flattr"], tag="subscriptions"),
         },
-        "/flattr": {"post": op("Flattr a URL (unknown URLs become unclaimed things)",
+        "/flattr": {"post": op(N_("Flattr a URL (unknown URLs become unclaimed things)"),
                                answer("200", "Flattred", ref("Flattred")), security=["flattr"], tag="flattrs",
                                body=json_body(obj(["url"], url=TEXT)))},
-        "/flattr/bulk": {"post": op("Flattr several URLs (Flattr 2.0 extension)",
+        "/flattr/bulk": {"post": op(N_("Flattr several URLs (Flattr 2.0 extension)"),
                                     answer("200", "Accepted", ref("BulkResult")), security=["flattr"], tag="flattrs",
                                     body=json_body({"type": "array", "maxItems": 5, "items": obj(["url"], url=TEXT)}))},
-        "/user": {"get": op("The caller", answer("200", "User", ref("User")), security=[], tag="users")},
-        "/user/things": {"get": op("The caller's things", thing_list_answer, security=[], params=PAGING)},
-        "/user/flattrs": {"get": op("The caller's flattrs", answer("200", "Flattrs", FLATTRS), security=[],
+        "/user": {"get": op(N_("The caller"), answer("200", "User", ref("User")), security=[], tag="users")},
+        "/user/things": {"get": op(N_("The caller's things"), thing_list_answer, security=[], params=PAGING)},
+        "/user/flattrs": {"get": op(N_("The caller's flattrs"), answer("200", "Flattrs", FLATTRS), security=[],
                                     params=PAGING, tag="flattrs")},
-        "/user/subscriptions": {"get": op("The caller's subscriptions", answer(
+        "/user/subscriptions": {"get": op(N_("The caller's subscriptions"), answer(
             "200", "Subscriptions", {"type": "array", "items": ref("Subscription")}), security=["flattr"],
             tag="subscriptions")},
-        "/user/activities": {"get": op("The caller's activities", ACTIVITY_ANSWER, security=[],
+        "/user/activities": {"get": op(N_("The caller's activities"), ACTIVITY_ANSWER, security=[],
                                        params=[ACTIVITY_TYPE], tag="activities")},
-        "/users/{username}": {"parameters": [USERNAME], "get": op("A user", answer("200", "User", ref("User")),
+        "/users/{username}": {"parameters": [USERNAME], "get": op(N_("A user"), answer("200", "User", ref("User")),
                                                                   tag="users")},
-        "/users/{username}/things": {"parameters": [USERNAME], "get": op("A user's things", thing_list_answer,
+        "/users/{username}/things": {"parameters": [USERNAME], "get": op(N_("A user's things"), thing_list_answer,
                                                                          params=PAGING)},
         "/users/{username}/flattrs": {"parameters": [USERNAME], "get": op(
             "A user's flattrs", answer("200", "Flattrs", FLATTRS), params=PAGING, tag="flattrs")},
         "/users/{username}/activities": {"parameters": [USERNAME], "get": op(
             "A user's activities", ACTIVITY_ANSWER, params=[ACTIVITY_TYPE], tag="activities")},
-        "/categories": {"get": op("Categories", answer("200", "Categories", {"type": "array", "items": ref("IdText")}),
+        "/categories": {"get": op(N_("Categories"), answer("200", "Categories", {"type": "array", "items": ref("IdText")}),
                                   tag="meta")},
-        "/languages": {"get": op("Languages", answer("200", "Languages", {"type": "array", "items": ref("IdText")}),
+        "/languages": {"get": op(N_("Languages"), answer("200", "Languages", {"type": "array", "items": ref("IdText")}),
                                  tag="meta")},
-        "/rate_limit": {"get": op("The caller's rate limit", answer("200", "Rate limit", ref("RateLimit")), tag="meta")},
+        "/rate_limit": {"get": op(N_("The caller's rate limit"), answer("200", "Rate limit", ref("RateLimit")), tag="meta")},
     }
 
 

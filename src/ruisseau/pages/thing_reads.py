@@ -20,6 +20,7 @@ class ViewerState:
     """What the signed-in visitor has to do with the thing."""
 
     is_owner: bool = False
+    is_verified_owner: bool = False  # nothing left to prove
     flattr_id: int | None = None  # their flattr of this period, if any
     period_flattrs: int = 0  # how many things they flattred this period
     subscription: Subscription | None = None
@@ -77,6 +78,7 @@ def _viewer_state(thing_id: int, user, period: Period, owners: list[ThingOwner])
     subscription = Subscription.objects.filter(user_id=user.id, thing_id=thing_id, cancelled_at__isnull=True).first()
     return ViewerState(
         is_owner=any(o.user_id == user.id for o in owners),
+        is_verified_owner=any(o.user_id == user.id and o.verified for o in owners),
         flattr_id=mine["this_one"],
         period_flattrs=mine["count"],
         subscription=subscription,

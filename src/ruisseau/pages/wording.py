@@ -3,7 +3,7 @@ written for developers and the API; people on the website read these."""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language_info, gettext_lazy as _
+from django.utils.translation import get_language_info, gettext, gettext_lazy as _, gettext_noop
 
 from ruisseau.errors import RuisseauError
 from ruisseau.things.catalogue import CATEGORIES, LANGUAGES
@@ -35,6 +35,13 @@ def explain(error: RuisseauError, **values: str) -> str:
     if text is None:
         return error.message
     return str(text) % values if values else str(text)
+# Reasons a payment provider gives in English that a person may meet on the site: the sandbox's
+# decline (for trying the failure). Other reasons (a real provider's) are shown as they come.
+PROVIDER_REASONS = [gettext_noop("The sandbox card was declined (amounts ending in ,02 are)")]
+
+
+def provider_reason(message: str) -> str:
+    return gettext(message) if message in PROVIDER_REASONS else message
 
 # Ledger reasons as the giver reads them on the funds page.
 REASONS = {
@@ -62,6 +69,8 @@ CATEGORY_LABELS = {
 }
 # v2 API language ids whose ISO 639-1 code Django knows under another name.
 _DJANGO_CODES = {"iw": "he", "in": "id", "no": "nb"}
+# Names Django does not translate (it knows no plain "zh", no "mt", and leaves "nb" untranslated).
+_OWN_NAMES = {"zh": _("Chinese"), "mt": _("Maltese"), "no": _("Norwegian")}
 
 
 def category_label(category_id: str) -> str:
@@ -71,6 +80,8 @@ def category_label(category_id: str) -> str:
 def language_label(language_id: str) -> str:
     """The language's name in the visitor's language, from Django's own translated names."""
     code = language_id.split("_")[0]
+    if code in _OWN_NAMES:
+        return str(_OWN_NAMES[code])
     try:
         return str(get_language_info(_DJANGO_CODES.get(code, code))["name_translated"])
     except KeyError:

@@ -112,18 +112,27 @@ def site_things(site: Site):
     return Thing.objects.filter(prefixes)
 
 
+def site_author_for(url: str, author_name: str) -> SiteAuthor | None:
+    """The accepted author ``author_name`` of the verified site ``url`` is on, else None: who a
+    button's page is attributed to."""
+    site = site_for_url(url)
+    if site is None or not author_name:
+        return None
+    return (SiteAuthor.objects.select_related("site", "user")
+            .filter(site=site, user__username=author_name.removeprefix("@"), accepted_at__isnull=False).first())
+
+
 @transaction.atomic
 def attribute(thing: Thing, author_name: str, *, now: datetime | None = None) -> bool:
     """Give a thing that has no verified owner to the site author it names, with the site's
     share to the site owner, both verified by the site. False when the URL is on no verified
     site, the name is not an accepted author there, or the thing already has a verified owner."""
-    site = site_for_url(thing.url)
-    if site is None or not author_name or thing.owners.filter(verified=True).exists():
+    if thing.owners.filter(verified=True).exists():
         return False
-    author = SiteAuthor.objects.filter(site=site, user__username=author_name.removeprefix("@"),
-                                       accepted_at__isnull=False).first()
+    author = site_author_for(thing.url, author_name)
     if author is None:
         return False
+    site = author.site
     weights = {author.user_id: FULL_WEIGHT_BPS}
     if site.share_bps and site.owner_id != author.user_id:
         weights = {author.user_id: FULL_WEIGHT_BPS - site.share_bps, site.owner_id: site.share_bps}

@@ -106,7 +106,7 @@ def test_claiming_shows_the_pledges_waiting(client, creator, giver):
     settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
     client.force_login(creator)
     page = client.get(f"/thing/{unclaimed.id}/claim/").content.decode()
-    assert "1 pledge from earlier months waits for this thing (1 givers)." in page
+    assert "1 pledge from earlier months waits for this thing (givers: 1)." in page
     done = client.post(f"/thing/{unclaimed.id}/claim/", follow=True).content.decode()
     assert "You have claimed this thing." in done
     owner = ThingOwner.objects.get(thing=unclaimed)

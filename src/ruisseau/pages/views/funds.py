@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from ruisseau.errors import RuisseauError
 from ruisseau.pages import giver_reads
 from ruisseau.pages.forms import AddFundsForm, MoveEarningsForm, new_token
-from ruisseau.pages.wording import ACCOUNTS, REASONS, explain
+from ruisseau.pages.wording import ACCOUNTS, REASONS, explain, provider_reason
 from ruisseau.payments import services as payments
 from ruisseau.web.templatetags.money import cents
 
@@ -62,7 +62,7 @@ def add_funds(request):
             words = _("Add between %(low)s and %(high)s at a time.") % {
                 "low": cents(payments.MIN_TOPUP_CENTS), "high": cents(settings.MAX_TOPUP_CENTS)}
         else:
-            words = explain(error, reason=error.message)
+            words = explain(error, reason=provider_reason(error.message))
         # A fresh token: the declined or conflicting one would give the same answer again.
         fresh = _retry(AddFundsForm, request, words)
         return _funds(request, add_form=fresh, status=400)

@@ -41,6 +41,12 @@ def site_list(request):
     return render(request, "widgets/sites.html", context, status=400 if "error" in context else 200)
 
 
+def _proof_method_words() -> dict[str, str]:
+    # The model's choice labels are English (the domain layer holds no translations): say them here.
+    return {SiteProofMethod.DNS: _("DNS TXT record"), SiteProofMethod.WELL_KNOWN: _("File under /.well-known/"),
+            SiteProofMethod.META: _("Meta tag on the home page")}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def site_detail(request, site_id: int):
@@ -48,7 +54,8 @@ def site_detail(request, site_id: int):
         site = sites.owned_site(site_id, request.user.id)
     except NotFound:
         raise Http404("No such site") from None
-    context: dict = {"methods": SiteProofMethod.choices, "dns_name": proofs.DNS_PREFIX + site.domain.split(":")[0],
+    method_words = _proof_method_words()
+    context: dict = {"methods": list(method_words.items()), "dns_name": proofs.DNS_PREFIX + site.domain.split(":")[0],
                      "well_known": proofs.WELL_KNOWN_PATH, "verify_meta": proofs.VERIFY_META}
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -70,6 +77,7 @@ def site_detail(request, site_id: int):
                 context["error"] = "Unknown action"
         except RuisseauError as exc:
             context["error"] = exc.message
+    context["method_label"] = method_words.get(site.method, site.method)
     report = sites.site_report(site)
     for row in report["revenue"]:
         row["amount"] = format_cents(row["cents"] or 0)

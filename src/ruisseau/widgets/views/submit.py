@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from ruisseau.errors import InvalidInput, RuisseauError
+from ruisseau.things.sites import site_author_for
 from ruisseau.widgets import counts, links, params as button_params
 from ruisseau.widgets.services import flattr_with_button
 
@@ -28,7 +29,7 @@ def auto_submit(request):
     thing_id = counts.thing_id_for_url(params.url)
     if request.method == "GET" and thing_id is not None:
         return HttpResponseRedirect(links.thing_page(thing_id))
-    context = {"p": params, "login_url": _login_url(request)}
+    context = {"p": params, "login_url": _login_url(request), "site_author": site_author_for(params.url, params.uid)}
     if request.method == "POST":
         if not request.user.is_authenticated:
             return HttpResponseRedirect(context["login_url"])

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -22,5 +25,12 @@ class Command(BaseCommand):
             f"Sign in to the back-office at /admin/ as {OPERATOR[0]} / {OPERATOR[1]}; "
             f"sample people alice, bruno, chloe, david, emma share the password {DEMO_PASSWORD}."
         )
+        public_port = urlsplit(settings.PUBLIC_URL).port
+        if not no_serve and public_port != port:
+            # Links in emails, the demo blog's buttons and the CSRF check all use the public URL.
+            self.stdout.write(self.style.WARNING(
+                f"RUISSEAU_PUBLIC_URL is {settings.PUBLIC_URL}: set RUISSEAU_PUBLIC_URL=http://127.0.0.1:{port} "
+                "so that links, the demo blog's buttons and forms work on this port."
+            ))
         if not no_serve:
             call_command("serve", host="127.0.0.1", port=port, workers=1)
