@@ -7,7 +7,6 @@ leaves pictures of the main pages to look at.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest

@@ -10,7 +10,6 @@ from django.urls import reverse
 from ruisseau.accounts.services import create_user
 from ruisseau.errors import InvalidInput
 from ruisseau.ledger import accounts
-from ruisseau.ledger.models import AccountKind
 from ruisseau.payments import cards, payouts, reversals
 from ruisseau.payments.models import (
     AccountFlag, Payment, PaymentStatus, Payout, PayoutStatus, Reversal, ReversalStatus, SavedCard, WebhookEvent,

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.flattrs.models import Pledge, PledgeState
