@@ -65,6 +65,8 @@ def parse_args(argv=None):
                              "(a shared machine's load then weighs on every URL alike)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--serve-arg", action="append", default=[], metavar="ARG",
+                        help="passed on to `ruisseau serve`, e.g. --serve-arg=--no-gc-freeze (repeatable)")
     parser.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     return parser.parse_args(argv)
 
@@ -254,7 +256,8 @@ def main(argv=None) -> None:
         port = free_port()
         ruisseau = ROOT / ".venv" / "bin" / "ruisseau"
         server = subprocess.Popen(
-            [str(ruisseau), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
+            [str(ruisseau), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+             *args.serve_arg],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
         wait_until_up(port, server)
