@@ -85,7 +85,14 @@ def _public_part(thing_id: int, period: Period) -> tuple:
     thing = Thing.objects.filter(id=thing_id).first()
     if thing is None:
         raise Http404("No such thing")
-    owners = list(thing.owners.select_related("user").order_by("-verified", "claimed_at", "id"))
+    # Only what the page shows of the owners: the entry may sit in a shared cache table
+    # (RUISSEAU_CACHE_URL=db://…), which has no business holding password hashes or emails.
+    owners = list(
+        thing.owners.select_related("user")
+        .only("id", "thing_id", "user_id", "weight_bps", "verified", "verification", "verified_at", "claimed_at",
+              "user__id", "user__username", "user__display_name")
+        .order_by("-verified", "claimed_at", "id")
+    )
     period_count, total_count = thing_counts(thing.id, period)
     part = (thing, owners, [t.name for t in thing.tags.all()], period_count, total_count)
     cache.set(public_key(thing_id), (stamp, part), PUBLIC_TTL_SECONDS)

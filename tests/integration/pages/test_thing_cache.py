@@ -68,3 +68,14 @@ def test_hiding_what_one_gives_shows_at_once(client, things):
     assert "fanperson" in view(client, things[0])[0]
     set_privacy(fan.id, hide_given=True, hide_received=False)  # a bulk update: no signal
     assert "fanperson" not in view(client, things[0])[0]
+
+
+def test_the_cached_owners_carry_no_password_hash_or_email(client, things, creator):
+    from django.core.cache import cache
+
+    from ruisseau.pages.thing_reads import public_key
+
+    view(client, things[0])
+    _stamp, (_thing, owners, *_rest) = cache.get(public_key(things[0].id))
+    assert [o.user.username for o in owners] == ["creator"]
+    assert {"password", "email"}.isdisjoint(owners[0].user.__dict__)
