@@ -56,6 +56,7 @@ PG_DB = "ruisseau_pages_bench"
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-db", default=PG_DB, help="the throw-away PostgreSQL database (created, then dropped)")
     parser.add_argument("--things", type=int, default=5_000)
     parser.add_argument("--fans", type=int, default=300, help="other givers, 30 flattrs each")
     parser.add_argument("--flattrs", type=int, default=1_000, help="the measured giver's flattrs this period")
@@ -240,8 +241,8 @@ def main(argv=None) -> None:
     os.environ.update(DJANGO_SETTINGS_MODULE="ruisseau.settings", RUISSEAU_DATA_DIR=str(data_dir),
                       RUISSEAU_SECRET_KEY="bench-" + os.urandom(16).hex(), RUISSEAU_LOG_LEVEL="WARNING")
     if args.db == "postgres":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}"', f'CREATE DATABASE "{PG_DB}"')
-        os.environ["RUISSEAU_DATABASE_URL"] = f"{PG_URL}/{PG_DB}"
+        pg_admin(f'DROP DATABASE IF EXISTS "{args.pg_db}"', f'CREATE DATABASE "{args.pg_db}"')
+        os.environ["RUISSEAU_DATABASE_URL"] = f"{PG_URL}/{args.pg_db}"
     else:
         os.environ["RUISSEAU_DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
     server = None
@@ -287,7 +288,7 @@ def main(argv=None) -> None:
             from django.db import connections
 
             connections.close_all()
-            pg_admin(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
+            pg_admin(f'DROP DATABASE IF EXISTS "{args.pg_db}" WITH (FORCE)')
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
