@@ -25,8 +25,9 @@ def flattr_rows_html(flattrs, value_text: str) -> SafeString:
     button = escape(_("Take back"))
     days: dict = {}
     rows = []
+    here = timezone.get_current_timezone()  # once: localtime() looks it up again for every row
     for f in flattrs:
-        day = timezone.localtime(f.created_at).date()
+        day = f.created_at.astimezone(here).date()
         if day not in days:
             days[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
         rows.append(

@@ -1,18 +1,32 @@
 """Read models for the thing page and profiles: a fixed number of queries each, whatever the
-number of flattrs (counts are aggregated in the database, lists are limited)."""
+number of flattrs (counts are aggregated in the database, lists are limited).
+
+The thing page's public part (the thing, its owners, tags and counts) is the same for every
+visitor, so it is kept in the cache for ``PUBLIC_TTL_SECONDS`` (issue 3's benchmark: four of the
+page's nine queries). A flattr, a taken-back flattr, a change to the thing, its owners or its tags
+deletes the thing's entry (signals wired in ``apps.py``) and a user saved through the ORM starts a
+new generation, so the process that handled the change shows it at once; other web processes (each
+has its own local-memory cache unless ``RUISSEAU_CACHE_URL=db://…`` shares one), and display names
+changed by a bulk update, show it when the entry expires. The recent flattrers are read on every
+request, so hiding what one gives takes effect at once, as is the visitor's own state.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
-from django.shortcuts import get_object_or_404
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import Http404
 
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.periods import Period
 from ruisseau.things.models import Thing, ThingOwner
 
 RECENT_FLATTRERS = 12
+PUBLIC_TTL_SECONDS = 10
+_generation = [0]  # bumped when any user is saved: names and privacy show on many thing pages
 
 
 @dataclass
@@ -51,19 +65,50 @@ def thing_counts(thing_id: int, period: Period) -> tuple[int, int]:
     return counts["period"], counts["total"]
 
 
-def thing_view(thing_id: int, user, period: Period) -> ThingView:
-    thing = get_object_or_404(Thing, id=thing_id)
-    owners = list(thing.owners.select_related("user").order_by("-verified", "claimed_at", "id"))
+def public_key(thing_id: int) -> str:
+    return f"pages:thing:{thing_id}"
+
+
+def forget_thing(thing_id: int) -> None:
+    cache.delete(public_key(thing_id))
+
+
+def forget_all_things() -> None:
+    _generation[0] += 1
+
+
+def _public_part(thing_id: int, period: Period) -> tuple:
+    """(thing, owners, tags, period count, total count), cached (see above)."""
+    stamp = (_generation[0], period.first_day)
+    cached = cache.get(public_key(thing_id))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    thing = Thing.objects.filter(id=thing_id).first()
+    if thing is None:
+        raise Http404("No such thing")
+    # Only what the page shows of the owners: the entry may sit in a shared cache table
+    # (RUISSEAU_CACHE_URL=db://…), which has no business holding password hashes or emails.
+    owners = list(
+        thing.owners.select_related("user")
+        .only("id", "thing_id", "user_id", "weight_bps", "verified", "verification", "verified_at", "claimed_at",
+              "user__id", "user__username", "user__display_name")
+        .order_by("-verified", "claimed_at", "id")
+    )
     period_count, total_count = thing_counts(thing.id, period)
+    part = (thing, owners, [t.name for t in thing.tags.all()], period_count, total_count)
+    cache.set(public_key(thing_id), (stamp, part), PUBLIC_TTL_SECONDS)
+    return part
+
+
+def thing_view(thing_id: int, user, period: Period) -> ThingView:
+    thing, owners, tags, period_count, total_count = _public_part(thing_id, period)
     # Givers who hide what they give are left out entirely (not shown as "someone").
     recent = list(
         Flattr.objects.filter(thing_id=thing.id, user__hide_given=False)
         .select_related("user")
         .order_by("-created_at", "-id")[:RECENT_FLATTRERS]
     )
-    view = ThingView(
-        thing, owners, [t.name for t in thing.tags.all()], period, period_count, total_count, recent
-    )
+    view = ThingView(thing, owners, tags, period, period_count, total_count, recent)
     if user.is_authenticated:
         view.viewer = _viewer_state(thing.id, user, period, owners)
         if view.viewer.is_owner:
@@ -72,16 +117,26 @@ def thing_view(thing_id: int, user, period: Period) -> ThingView:
 
 
 def _viewer_state(thing_id: int, user, period: Period, owners: list[ThingOwner]) -> ViewerState:
-    mine = Flattr.objects.filter(user_id=user.id, period=period.first_day).aggregate(
-        count=Count("id"), this_one=Max("id", filter=Q(thing_id=thing_id))
-    )
-    subscription = Subscription.objects.filter(user_id=user.id, thing_id=thing_id, cancelled_at__isnull=True).first()
+    # One raw statement instead of two ORM queries (the page is read far more often than it
+    # changes, and building the aggregate cost more than running it); the subscription itself is
+    # loaded only in the rare case there is one.
+    flattrs, subscriptions = Flattr._meta.db_table, Subscription._meta.db_table
+    day = connection.ops.adapt_datefield_value(period.first_day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT COUNT(*) FROM {flattrs} WHERE user_id = %s AND period = %s),
+                       (SELECT MAX(id) FROM {flattrs} WHERE user_id = %s AND period = %s AND thing_id = %s),
+                       (SELECT MIN(id) FROM {subscriptions}
+                        WHERE user_id = %s AND thing_id = %s AND cancelled_at IS NULL)""",
+            [user.id, day, user.id, day, thing_id, user.id, thing_id],
+        )
+        count, this_one, subscription_id = cursor.fetchone()
     return ViewerState(
         is_owner=any(o.user_id == user.id for o in owners),
         is_verified_owner=any(o.user_id == user.id and o.verified for o in owners),
-        flattr_id=mine["this_one"],
-        period_flattrs=mine["count"],
-        subscription=subscription,
+        flattr_id=this_one,
+        period_flattrs=count,
+        subscription=Subscription.objects.get(id=subscription_id) if subscription_id else None,
     )
 
 

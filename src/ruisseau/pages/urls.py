@@ -27,4 +27,5 @@ urlpatterns = [
     path("funds/", funds.funds, name="funds"),
     path("funds/add/", funds.add_funds, name="add_funds"),
     path("funds/move-earnings/", funds.move_earnings, name="move_earnings"),
+    path("whoami/", public.whoami, name="whoami"),  # bench/pages.py's signed-in baseline
 ]

@@ -40,3 +40,11 @@ def explore(request):
 def profile(request, username: str):
     person = get_object_or_404(User, username=username, is_active=True, closed_at__isnull=True)
     return render(request, "pages/profile.html", {"profile": profile_view(person, request.user), "person": person})
+
+
+def whoami(request):
+    """A trivial page that goes through everything a signed-in page goes through — the whole
+    middleware, the session, the user — and renders a tiny template: the baseline that
+    bench/pages.py compares the thing page and the dashboard with, besides /healthz. It shows
+    only the visitor's own username (or a dash), so it tells nobody anything new."""
+    return render(request, "pages/whoami.html")
