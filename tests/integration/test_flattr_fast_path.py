@@ -52,8 +52,10 @@ def test_each_refusal_writes_nothing_and_names_its_rule():
     flattrs.flattr_thing(giver.id, thing.id, now=at())
     with pytest.raises(FlattrOnce):
         flattrs.flattr_thing(giver.id, thing.id, now=at(day=9))
-    no_account = factories.user(funds_cents=0)
-    Account.objects.filter(user=no_account).delete()  # never topped up: no funds account at all
+    # A user created outside the accounts service has no ledger accounts at all (ledger accounts
+    # are never deleted, so this is how the case arises rather than by removing them).
+    no_account = User.objects.create_user("no-account", email="none@example.test", budget_cents=500)
+    assert not Account.objects.filter(user=no_account).exists()
     with pytest.raises(NoMeans):
         flattrs.flattr_thing(no_account.id, thing.id, now=at())
     User.objects.filter(id=no_account.id).update(is_active=False)
