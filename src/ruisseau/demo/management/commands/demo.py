@@ -23,7 +23,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo data loaded: last month is settled, this month is open.")
         self.stdout.write(
             f"Sign in to the back-office at /admin/ as {OPERATOR[0]} / {OPERATOR[1]}; "
-            f"sample people alice, bruno, chloe, david, emma share the password {DEMO_PASSWORD}."
+            f"sample people sign in on the site with alice@ruisseau.example (also bruno, chloe, david, "
+            f"emma @ruisseau.example) and the password {DEMO_PASSWORD}."
         )
         public_port = urlsplit(settings.PUBLIC_URL).port
         if not no_serve and public_port != port:
