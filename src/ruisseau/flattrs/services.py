@@ -77,6 +77,10 @@ def _insert_if_allowed(user_id: int, thing: Thing, now: datetime, source: str) -
     written). Same rules as ``_flattr`` — keep the two in step."""
     period = Period.containing(now).first_day
     ops = connection.ops
+    # Closing an account locks the user row, takes back the period's flattrs, then marks it closed.
+    # Sharing that lock makes a click wait for a closing in progress and then see it closed, so no
+    # flattr can slip in between and later debit a closed account. (SQLite has one writer at a time.)
+    lock_user = "FOR SHARE OF u" if connection.vendor == "postgresql" else ""
     sql = f"""
         INSERT INTO {Flattr._meta.db_table} (user_id, thing_id, period, created_at, source)
         SELECT u.id, t.id, %s, %s, %s
@@ -86,6 +90,7 @@ def _insert_if_allowed(user_id: int, thing: Thing, now: datetime, source: str) -
           AND NOT EXISTS (SELECT 1 FROM {ThingOwner._meta.db_table} o WHERE o.thing_id = t.id AND o.user_id = u.id)
           AND COALESCE((SELECT a.balance_cents FROM {Account._meta.db_table} a
                         WHERE a.kind = %s AND a.user_id = u.id AND a.currency = %s), 0) >= u.budget_cents
+        {lock_user}
         ON CONFLICT (user_id, thing_id, period) DO NOTHING
         RETURNING id"""
     params = [ops.adapt_datefield_value(period), ops.adapt_datetimefield_value(now), source,
@@ -117,6 +122,9 @@ def _flattr(user: User, thing: Thing, now: datetime, source: str) -> Flattr:
         )
     try:
         with transaction.atomic():
+            # The same guard as the one-statement path: wait for a closing in progress, then obey it.
+            if not User.objects.select_for_update().filter(id=user.id, is_active=True, closed_at__isnull=True).exists():
+                raise UserInactive("This account is not active")
             return Flattr.objects.create(
                 user=user, thing=thing, period=period.first_day, created_at=now, source=source
             )
