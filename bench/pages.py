@@ -36,10 +36,8 @@ import argparse
 import http.client
 import os
 import random
-import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +45,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from common import free_port, parse_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432"
@@ -72,10 +72,6 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def pg_admin(*statements: str) -> None:
@@ -189,28 +185,13 @@ def run_python(port: int, path: str, headers: dict, duration: float, connections
     }
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
 def run_wrk(port: int, path: str, headers: dict, duration: float, connections: int) -> dict:
     command = ["wrk", "--latency", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{int(duration)}s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
                             check=True, timeout=duration + 30).stdout
-
-    def latency(pct: str) -> float:
-        value, unit = re.search(rf"^\s*{pct}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * _UNITS[unit]
-
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": latency("50"),
-        "p99_ms": latency("99"),
-        "errors": int(bad.group(1)) if bad else 0,
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-    }
+    return parse_wrk(output)
 
 
 # --- the run -------------------------------------------------------------------------------------

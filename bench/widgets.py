@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +32,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
+
+from common import free_port, parse_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -79,10 +79,6 @@ http {{
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float = 30) -> bytes:
@@ -109,15 +105,10 @@ def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> dict:
     subprocess.run([wrk, "-t2", f"-c{connections}", "-d2s", url], capture_output=True, check=True)  # warm-up
     out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
                          capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": _latency(out, "50%"), "p99": _latency(out, "99%"),
-            "errors": int(errors.group(1)) if errors else 0}
+    result = parse_wrk(out)
+    return {"rps": result["rps"], "p50": result["p50_ms"], "p99": result["p99_ms"], "errors": result["errors"]}
 
 
-def _latency(out: str, label: str) -> float:
-    value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def main() -> None:
