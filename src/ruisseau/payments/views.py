@@ -17,8 +17,9 @@ from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
-from ruisseau.money import format_cents, parse_amount
+from ruisseau.money import parse_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
+from ruisseau.web.formats import format_money
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
 from ruisseau.payments.providers import ChargeStatus, InvalidSignature, ProviderUnavailable, get_provider
@@ -191,7 +192,8 @@ def _percent(bps: int) -> str:
 
 
 def _money(cents: int) -> str:
-    return format_cents(cents, settings.CURRENCY, decimal=_decimal())
+    # The site's one way of writing amounts (the `cents` template filter uses it too).
+    return format_money(cents, settings.CURRENCY, get_language())
 
 
 def _euros(cents: int) -> str:
