@@ -15,7 +15,10 @@ concurrent keep-alive clients for ``--seconds`` each:
 
 The two loads alternate for ``--rounds`` rounds (a shared machine's load then weighs on both
 alike) and the median round of each is reported (errors are summed over all rounds). It prints
-requests per second, p50 and p99 latency and errors for both, the ratio of the two throughputs, and runs ``ruisseau ledger check`` afterwards. Targets (issue 4): flattr throughput
+requests per second, p50 and p99 latency and errors for both, the ratio of the two throughputs,
+the CPU time per request of the server, of PostgreSQL's backends and of this load generator (which
+barely moves when other jobs share the cores, unlike throughput), and runs ``ruisseau ledger
+check`` afterwards. Targets (issue 4): flattr throughput
 at least 25 % of the GET's, p99 under 100 ms at 32 clients, zero errors, ledger check clean.
 """
 
@@ -32,7 +35,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import free_port
+from common import free_port, proc_cpu_seconds, proc_stat, wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -44,11 +47,52 @@ def log(message: str) -> None:
 
 
 
-def psql(server: str, sql: str) -> None:
+def psql(server: str, sql: str, db: str = "postgres") -> list:
     import psycopg
 
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
+    with psycopg.connect(f"{server}/{db}", autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process and all its children (granian's workers), from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        fields = proc_stat(entry) if entry.isdigit() else None
+        if fields:
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(parents.get(current, []))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent during a load by the server (granian and its workers), by the PostgreSQL
+    backends serving the bench database, and by this load generator. Unlike requests per second,
+    CPU per request barely moves when other jobs share the cores."""
+
+    def __init__(self, server_pid: int, pg_url: str, pg_db: str):
+        self.server_pid, self.pg_url, self.pg_db = server_pid, pg_url, pg_db
+
+    def _backends(self) -> list[int]:
+        rows = psql(self.pg_url, f"SELECT pid FROM pg_stat_activity WHERE datname = '{self.pg_db}' "
+                                 "AND pid <> pg_backend_pid()")
+        return [pid for (pid,) in rows]
+
+    def snapshot(self) -> dict:
+        pids = {("server", p) for p in _descendants(self.server_pid)} | {("db", p) for p in self._backends()}
+        return {"pids": {key: proc_cpu_seconds(key[1]) for key in pids}, "client": time.process_time()}
+
+    @staticmethod
+    def spent(before: dict, after: dict) -> dict:
+        totals = {"server": 0.0, "db": 0.0, "client": after["client"] - before["client"]}
+        for key, cpu in after["pids"].items():  # a backend that connected meanwhile started at 0
+            totals[key[0]] += cpu - before["pids"].get(key, 0.0)
+        return totals
 
 
 def seed(givers: int, creators: int, things_per_creator: int) -> dict:
@@ -114,7 +158,8 @@ class Client(threading.Thread):
         conn.close()
 
 
-def drive(port: int, plans: list, seconds: float) -> dict:
+def drive(port: int, plans: list, seconds: float, meter: CpuMeter | None = None) -> dict:
+    before = meter.snapshot() if meter else None
     stop_at = time.perf_counter() + seconds
     clients = [Client(port, plan, stop_at) for plan in plans]
     started = time.perf_counter()
@@ -123,6 +168,7 @@ def drive(port: int, plans: list, seconds: float) -> dict:
     for c in clients:
         c.join()
     elapsed = time.perf_counter() - started
+    cpu = CpuMeter.spent(before, meter.snapshot()) if meter else {}
     latencies = sorted(x for c in clients for x in c.latencies)
     errors: dict[str, int] = {}
     for c in clients:
@@ -134,7 +180,8 @@ def drive(port: int, plans: list, seconds: float) -> dict:
 
     ok = len(latencies) - sum(errors.values())
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50_ms": pct(0.50),
-            "p99_ms": pct(0.99), "errors": errors, "ok": ok}
+            "p99_ms": pct(0.99), "errors": errors, "ok": ok,
+            "cpu_ms": {k: v * 1000 / max(len(latencies), 1) for k, v in cpu.items()}}
 
 
 def get_plans(clients: int) -> list:
@@ -153,19 +200,6 @@ def flattr_plans(clients: int, tokens: list[str], things: list[int]) -> list:
     return [plan(tokens[c::clients]) for c in range(clients)]
 
 
-def wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/rest/v2/categories")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not start")
-
-
 def median_round(rounds: list[dict]) -> dict:
     """The round with the median throughput, with the errors of every round."""
     chosen = dict(sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2])
@@ -181,6 +215,9 @@ def median_round(rounds: list[dict]) -> dict:
 def show(name: str, result: dict) -> None:
     print(f"{name:<28} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms  "
           f"requests {result['requests']}  errors {sum(result['errors'].values())}  (rounds: {result['all_rps']} req/s)")
+    cpu = result["cpu_ms"]
+    print(f"{'':<28} CPU per request: server {cpu['server']:.2f} ms, PostgreSQL {cpu['db']:.2f} ms, "
+          f"load generator {cpu['client']:.2f} ms")
     for key, count in result["errors"].items():
         print(f"    {count} × {key}")
 
@@ -230,23 +267,27 @@ def main() -> None:
         server = subprocess.Popen([*ruisseau, "serve", "--port", str(port), "--workers", str(args.workers),
                                    "--threads", str(args.threads), "--no-collectstatic"], env=env,
                                   stdout=subprocess.DEVNULL)
-        wait_for(port)
+        wait_for_http(port, "/rest/v2/categories", server)
+        meter = CpuMeter(server.pid, args.pg_url, args.pg_db)
         drive(port, get_plans(args.clients), 2)  # warm-up: connections, imports, caches
         flattr_plan = flattr_plans(args.clients, seeded["tokens"], seeded["things"])  # no pair twice, ever
         gets, posts = [], []
         for n in range(1, args.rounds + 1):
             log(f"round {n}/{args.rounds}: GET /categories then POST /things/:id/flattr, {args.clients} clients, "
                 f"{args.seconds:g} s each")
-            gets.append(drive(port, get_plans(args.clients), args.seconds))
-            posts.append(drive(port, flattr_plan, args.seconds))
+            gets.append(drive(port, get_plans(args.clients), args.seconds, meter))
+            posts.append(drive(port, flattr_plan, args.seconds, meter))
         baseline, flattrs = median_round(gets), median_round(posts)
         print(f"\nclients {args.clients}, server {args.workers} workers × {args.threads} threads, PostgreSQL, "
               f"median of {args.rounds} rounds of {args.seconds:g} s")
         show("GET /rest/v2/categories", baseline)
         show("POST /things/:id/flattr", flattrs)
         ratio = flattrs["rps"] / baseline["rps"] if baseline["rps"] else 0
-        print(f"flattr throughput = {ratio:.0%} of the GET's (target ≥ 25 %); "
+        print(f"flattr throughput = {ratio:.1%} of the GET's (target ≥ 25 %); "
               f"flattr p99 {flattrs['p99_ms']:.1f} ms (target < 100 ms)")
+        get_cpu, flattr_cpu = (sum(r["cpu_ms"].values()) for r in (baseline, flattrs))
+        print(f"CPU per request, all three together: GET {get_cpu:.2f} ms, flattr {flattr_cpu:.2f} ms "
+              f"(GET/flattr = {get_cpu / flattr_cpu:.0%}: the throughput ratio if CPU alone limited both)")
         check = subprocess.run([*ruisseau, "ledger", "check"], env=env, capture_output=True, text=True)
         print(check.stdout.strip().splitlines()[-1] if check.stdout else check.stderr.strip())
         failed = check.returncode or flattrs["errors"] or baseline["errors"]

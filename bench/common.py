@@ -1,9 +1,16 @@
-"""What the HTTP benchmarks share: a free loopback port and reading wrk's report."""
+"""What the benchmarks share: a free loopback port, waiting for the server, reading wrk's report,
+and the CPU time of a process from /proc."""
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
 import socket
+import subprocess
+import time
+
+_TICK = os.sysconf("SC_CLK_TCK")
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -29,3 +36,40 @@ def parse_wrk(output: str) -> dict:
         "errors": int(bad.group(1)) if bad else 0,
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
     }
+
+
+def wait_for_http(port: int, path: str, server: subprocess.Popen | None = None, seconds: float = 60) -> None:
+    """Wait until ``path`` answers 200 on the loopback port; give up if ``server`` stops."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server is not None and server.poll() is not None:
+            raise SystemExit(f"the server stopped with code {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server did not answer {path} in time")
+
+
+def proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards), or None once the
+    process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def stat_cpu_seconds(fields: list[str]) -> float:
+    """User + system CPU seconds from proc_stat()'s fields."""
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a live process has used; 0 once it is gone."""
+    fields = proc_stat(pid)
+    return stat_cpu_seconds(fields) if fields else 0.0

@@ -46,7 +46,7 @@ import threading
 import time
 from pathlib import Path
 
-from common import free_port, parse_wrk
+from common import free_port, parse_wrk, proc_stat, stat_cpu_seconds, wait_for_http
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432"
@@ -194,22 +194,28 @@ def run_wrk(port: int, path: str, headers: dict, duration: float, connections: i
     return parse_wrk(output)
 
 
+# --- server CPU ----------------------------------------------------------------------------------
+
+def server_cpu_seconds(group: int, backends: list[int]) -> float:
+    """CPU time used so far by the server (every process of its process group: granian and its
+    workers) and by the given PostgreSQL backends. On a shared machine this moves far less than
+    throughput: other jobs slow the server down but do not make it work more per request."""
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        fields = proc_stat(pid) if pid.isdigit() else None
+        if fields and (int(fields[2]) == group or int(pid) in backends):
+            total += stat_cpu_seconds(fields)
+    return total
+
+
+def pg_backends(db: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as conn:
+        return [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db])]
+
+
 # --- the run -------------------------------------------------------------------------------------
-
-
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped with code {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("the server did not answer /healthz in time")
 
 
 def main(argv=None) -> None:
@@ -242,7 +248,7 @@ def main(argv=None) -> None:
              *args.serve_arg],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )
-        wait_until_up(port, server)
+        wait_for_http(port, "/healthz", server)
         signed_in = {"Cookie": ids["cookie"]}
         targets = [
             ("trivial /healthz", "/healthz", {}),
@@ -256,10 +262,15 @@ def main(argv=None) -> None:
               f"on 127.0.0.1:{port}; load average before: {os.getloadavg()[0]:.1f}")
         for _name, path, headers in targets:
             load(port, path, headers, 2.0, args.connections)  # warm-up
+        backends = pg_backends(args.pg_db) if args.db == "postgres" else []  # persistent connections
         rounds: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
         for _ in range(args.rounds):
             for name, path, headers in targets:
-                rounds[name].append(load(port, path, headers, args.duration, args.connections))
+                before = server_cpu_seconds(server.pid, backends)
+                result = load(port, path, headers, args.duration, args.connections)
+                used = server_cpu_seconds(server.pid, backends) - before
+                result["cpu_ms"] = used * 1000 / max(1, result["requests"])
+                rounds[name].append(result)
         report({name: sorted(runs, key=lambda r: r["rps"])[len(runs) // 2] for name, runs in rounds.items()})
     finally:
         if server is not None and server.poll() is None:
@@ -276,10 +287,13 @@ def main(argv=None) -> None:
 def report(results: dict) -> None:
     base = results["trivial /healthz"]["rps"]
     signed = results["trivial /whoami/"]["rps"]
-    print(f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of /healthz':>12}{'of /whoami/':>12}{'errors':>8}")
+    signed_cpu = results["trivial /whoami/"]["cpu_ms"]
+    print(f"{'page':<18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'of /healthz':>12}{'of /whoami/':>12}{'errors':>8}"
+          f"{'server CPU ms/req':>19}{'CPU, /whoami/ = 100 %':>23}")
     for name, r in results.items():
         print(f"{name:<18}{r['rps']:>10.0f}{r['p50_ms']:>10.2f}{r['p99_ms']:>10.2f}"
-              f"{r['rps'] / base:>12.0%}{r['rps'] / signed:>12.0%}{r['errors']:>8}")
+              f"{r['rps'] / base:>12.0%}{r['rps'] / signed:>12.0%}{r['errors']:>8}"
+              f"{r['cpu_ms']:>19.2f}{signed_cpu / r['cpu_ms']:>23.0%}")
     for name in ("thing page", "dashboard"):
         verdict = "meets" if results[name]["rps"] >= 0.3 * signed else "MISSES"
         print(f"{name}: {results[name]['rps'] / signed:.0%} of the signed-in trivial view /whoami/ ({verdict} the "

@@ -40,6 +40,8 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from common import proc_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PERIOD = (2025, 10)  # the period settled; 2025-09 holds the carried-over pledges
@@ -189,9 +191,10 @@ def print_results(results: list[dict]) -> None:
         for name, seconds, commit in r["stages"]:
             print(f"  {seconds + commit:8.2f} s  {name}  ({seconds:.2f} s statements, {commit:.2f} s commit)")
         print(f"  {r['settle_s'] - sum(s + c for _, s, c in r['stages']):8.2f} s  (lock, run row, report)")
-        print("  slowest statements:")
-        for st in r["statements"][:6]:
-            print(f"  {st['seconds']:8.2f} s  [{st['stage']}] {st['sql'][:110]}")
+        print("  costliest statements (wall seconds; CPU seconds of this process and its backend):")
+        for st in r["statements"][:8]:
+            cpu = f"{st['cpu_s']:5.2f}" if "cpu_s" in st else "    -"
+            print(f"  {st['seconds']:8.2f} s {cpu} cpu  [{st['stage']}] {st['sql'][:100]}")
         rep = r["report"]
         print(f"  report: {rep['givers']:,} givers ({rep['givers_charged']:,} charged), "
               f"{rep['flattrs_paid']:,} flattrs paid, {rep['owners_paid']:,} owners paid, pledges "
@@ -693,12 +696,13 @@ def settle_role(args) -> None:
     plain_commit = wrapper._commit
 
     def timed_commit():
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_s(backend_pid)
         try:
             return plain_commit()
         finally:
             seconds = time.perf_counter() - t
-            statements.append({"stage": current["stage"], "seconds": seconds, "sql": "COMMIT"})
+            statements.append({"stage": current["stage"], "seconds": seconds, "cpu_s": _cpu_s(backend_pid) - cpu,
+                               "sql": "COMMIT"})
             if stage_times and current["stage"] == f"(after {stage_times[-1][0]})":
                 stage_times[-1][2] += seconds
 
@@ -713,12 +717,12 @@ def settle_role(args) -> None:
                 plans.append(_explain(connection, current["stage"], sql, params))
             finally:
                 current["explaining"] = False
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_s(backend_pid)
         try:
             return execute(sql, params, many, context)
         finally:
             statements.append({"stage": current["stage"], "seconds": time.perf_counter() - t,
-                               "sql": " ".join(sql.split())})
+                               "cpu_s": _cpu_s(backend_pid) - cpu, "sql": " ".join(sql.split())})
 
     backend_pid = None
     if connection.vendor == "postgresql":
@@ -732,9 +736,10 @@ def settle_role(args) -> None:
         settle_s = time.perf_counter() - t
         settle_cpu_s = _cpu_s(backend_pid) - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    statements.sort(key=lambda s: -s["seconds"])
+    # By CPU seconds: on a shared machine they barely move between runs, wall seconds do.
+    statements.sort(key=lambda s: (-s["cpu_s"], -s["seconds"]))
     result = {
-        "settle_s": settle_s, "settle_cpu_s": settle_cpu_s, "stages": stage_times, "statements": statements[:15],
+        "settle_s": settle_s, "settle_cpu_s": settle_cpu_s, "stages": stage_times, "statements": statements[:25],
         "peak_rss_mb": peak, "baseline_rss_mb": baseline, "report": report.as_dict(),
         "pg_backend_peak_mb": _vm_hwm_mb(backend_pid),
     }
@@ -760,11 +765,7 @@ def _cpu_s(backend_pid: int | None) -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     total = usage.ru_utime + usage.ru_stime
     if backend_pid is not None:
-        try:
-            fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        except (OSError, IndexError, ValueError):
-            pass
+        total += proc_cpu_seconds(backend_pid)
     return total
 
 

@@ -5,13 +5,60 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from django.db import connection
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, Error, connection, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+def prepared_cursor():
+    """A cursor for the few statements every API call runs. On PostgreSQL it binds parameters on
+    the server, so psycopg prepares each statement once the connection has run it a few times and
+    PostgreSQL then skips parsing and planning it (planning the token lookup's join costs more than
+    running it). Django's own cursors bind in the client and cannot prepare. Elsewhere, or with
+    RUISSEAU_DATABASE_PREPARED_STATEMENTS off, it is the usual cursor. Either way it is Django's
+    wrapper (health check, error translation, query logging in tests) around the driver's cursor."""
+    if not (is_postgres() and settings.DATABASE_PREPARED_STATEMENTS):
+        return connection.cursor()
+    import psycopg
+
+    db = connections[DEFAULT_DB_ALIAS]  # once: each use of the `connection` proxy costs a lookup
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    raw = psycopg.Cursor(db.connection)
+    return db.make_debug_cursor(raw) if db.queries_logged else db.make_cursor(raw)
+
+
+def fetchone_checking_connection(sql: str, params: list | tuple = ()) -> tuple | None:
+    """Run a READ-ONLY statement through prepared_cursor() and return its first row, letting it stand
+    in for Django's connection health check (CONN_HEALTH_CHECKS) when it is the request's first.
+
+    The health check spends a round trip (SELECT 1) before the request's first statement so that a
+    connection the database dropped since the last request (restart, failover, idle timeout) is
+    replaced instead of failing. When the first statement only reads, it can be that check itself:
+    if it fails and the connection turns out dead, a new connection is opened and the statement run
+    again — what the check would have done, without its round trip when the connection is fine.
+    Never use it for a statement that writes: a write may have happened before the connection died."""
+    db = connections[DEFAULT_DB_ALIAS]
+    standing_in = (db.connection is not None and db.health_check_enabled and not db.health_check_done
+                   and not db.in_atomic_block)
+    if standing_in:
+        db.health_check_done = True
+    try:
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+    except Error:
+        if not standing_in or db.is_usable():
+            raise  # the statement failed, not the connection
+        db.close()
+    with prepared_cursor() as cursor:  # on a new connection
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def db_time(moment: datetime) -> datetime:

@@ -18,8 +18,25 @@ def parse_amount(text: str) -> int:
     return int(units) * 100 + int(fraction.ljust(2, "0"))
 
 
+SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+NARROW_NBSP = "\u202f"  # French thousands separator
+
+
+def format_money(cents: int, currency: str, language: str | None) -> str:
+    """An amount as each language writes it, for people: 1,234.58 € in English, 1 234,58 € in
+    French. The symbol follows the amount in both, as the rest of Ruisseau writes euros; a plain
+    space separates them so that copied amounts and searches match what people type."""
+    sign = "-" if cents < 0 else ""
+    units, rest = divmod(abs(int(cents)), 100)
+    symbol = SYMBOLS.get(currency, currency)
+    if (language or "en").lower().startswith("fr"):
+        return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d} {symbol}"
+    return f"{sign}{units:,}.{rest:02d} {symbol}"
+
+
 def format_cents(cents: int, currency: str = "EUR", *, decimal: str = ".") -> str:
-    """``158`` → ``1.58 €``; the web layer passes ``decimal=","`` for French."""
+    """``158`` → ``1.58 €``, in the services' own messages (errors, reports), which are not
+    localised; pages write amounts with :func:`format_money`."""
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(int(cents)), 100)
     symbol = "€" if currency == "EUR" else currency

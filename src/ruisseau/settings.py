@@ -101,6 +101,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("RUISSEAU_DATABASE_URL must be a sqlite:// or postgres:// URL")
+# The statements every API call runs (token lookup, the click) are prepared once per connection on
+# PostgreSQL (ruisseau.db.prepared_cursor). Turn off behind a transaction-pooling PgBouncer older
+# than 1.21 or without max_prepared_statements, which cannot keep a prepared statement.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares what a server-binding cursor has run 5 times (its default); Django's own
+    # cursors bind in the client and never prepare, so only prepared_cursor()'s statements are.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and short-lived counters. Local memory by default (per process); a database table
@@ -186,6 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+FORMAT_MODULE_PATH = ["ruisseau.formats"]  # English dates that read the same on both sides of the Atlantic
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,5 @@
+from dataclasses import astuple
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -151,6 +153,50 @@ def test_post_batch_refuses_an_account_that_does_not_exist():
         bulk.post_batch(source, params, now=timezone.now())
     assert not Journal.objects.filter(idempotency_key="batch-ghost").exists()
     assert accounts.funds_cents(user.id) == 1_000
+
+
+def _batch(key, debit, credit, amount, *, journal_input="x"):
+    source = """SELECT CAST(%(key)s AS TEXT) AS idempotency_key, CAST(%(input)s AS TEXT) AS journal_input,
+                       CAST(%(reason)s AS TEXT) AS kind, CAST(%(debit)s AS BIGINT) AS debit_account_id,
+                       CAST(%(credit)s AS BIGINT) AS credit_account_id, CAST(%(amount)s AS BIGINT) AS amount_cents,
+                       CAST(%(reason)s AS TEXT) AS reason"""
+    params = {"key": key, "input": journal_input, "reason": Reason.CORRECTION.value, "debit": debit.id,
+              "credit": credit.id, "amount": amount}
+    with transaction.atomic():
+        return bulk.post_batch(source, params, now=timezone.now())
+
+
+def test_post_batch_posts_then_replays_then_refuses_another_input():
+    user = factories.user(funds_cents=1_000)
+    funds, earnings = _accounts(user)
+    first = _batch("batch-1", funds, earnings, 300)
+    assert (first.journals, first.transfers, first.replayed_transfers, first.amount_cents) == (1, 1, 0, 300)
+    again = _batch("batch-1", funds, earnings, 300)
+    assert (again.journals, again.transfers, again.replayed_transfers, again.amount_cents) == (0, 0, 1, 0)
+    assert all(type(count) is int for count in astuple(again))  # not PostgreSQL's NUMERIC sums
+    assert (accounts.funds_cents(user.id), accounts.earnings_cents(user.id)) == (700, 300)
+    with pytest.raises(IdempotencyConflict):
+        _batch("batch-1", funds, earnings, 300, journal_input="y")
+    assert Transfer.objects.filter(journal__idempotency_key="batch-1").count() == 1
+
+
+def test_post_batch_refuses_to_overdraw_and_writes_nothing():
+    user = factories.user(funds_cents=1_000)
+    funds, earnings = _accounts(user)
+    with pytest.raises(InsufficientFunds, match=f"account {funds.id} \\(user_funds\\) holds 1000, change -1001"):
+        _batch("batch-overdraw", funds, earnings, 1_001)
+    assert not Journal.objects.filter(idempotency_key="batch-overdraw").exists()
+    assert (accounts.funds_cents(user.id), accounts.earnings_cents(user.id)) == (1_000, 0)
+
+
+def test_post_batch_refuses_to_move_a_closed_account_and_writes_nothing():
+    user = factories.user(funds_cents=1_000)
+    funds, earnings = _accounts(user)
+    Account.objects.filter(id=earnings.id).update(closed_at=timezone.now())
+    with pytest.raises(AccountClosed, match=f"1 closed account\\(s\\): {earnings.id}"):
+        _batch("batch-closed", funds, earnings, 100)
+    assert not Journal.objects.filter(idempotency_key="batch-closed").exists()
+    assert (accounts.funds_cents(user.id), accounts.earnings_cents(user.id)) == (1_000, 0)
 
 
 def test_ledger_check_finds_a_transfer_to_a_missing_account(capsys):

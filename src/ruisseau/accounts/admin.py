@@ -1,13 +1,37 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.db import models
 
 from ruisseau.accounts.models import User
+from ruisseau.accounts.services import validate_budget
+from ruisseau.errors import InvalidInput
+
+
+class OperatorUserForm(UserChangeForm):
+    """The budget obeys the same bounds as the person's own settings page."""
+
+    def clean_budget_cents(self):
+        budget = self.cleaned_data["budget_cents"]
+        try:
+            return validate_budget(budget)
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 @admin.register(User)
 class RuisseauUserAdmin(UserAdmin):
+    form = OperatorUserForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as the profile form
     list_display = ("username", "email", "display_name", "budget_cents", "is_active", "is_staff")
     fieldsets = UserAdmin.fieldsets + (
         ("Ruisseau", {"fields": ("display_name", "about", "website", "budget_cents",
                                  "hide_given", "hide_received", "language", "closed_at")}),
     )
+    # Closing moves money and takes back flattrs: only the closing service does it (the person's
+    # settings page). The row itself is never deleted: the ledger and statements point at it.
+    readonly_fields = ("closed_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -157,18 +157,23 @@ def closing_terms(user_id: int, *, now: datetime | None = None) -> ClosingTerms:
 
 
 def _unsettled_period_with_flattrs(user_id: int, current: Period) -> str | None:
+    """The earliest closed period not yet settled in which this person will pay or be paid: an
+    unsettled flattr of theirs, or — once a run has split the period but not yet posted it — a
+    statement charging them or revenue owed to them (a pledge of theirs paid, a thing of theirs
+    flattred). Closing then would leave that run unable to post to their closed accounts."""
     from ruisseau.flattrs.models import Flattr
-    from ruisseau.settlement.models import RunStatus, SettlementRun
+    from ruisseau.settlement.models import GiverStatement, RunStatus, SettlementRun, ThingRevenue
 
     settled = SettlementRun.objects.filter(status=RunStatus.DONE).values("period")
-    pending = (
+    unposted = SettlementRun.objects.exclude(status=RunStatus.DONE).values("period")
+    candidates = [
         Flattr.objects.filter(user_id=user_id, period__lt=current.first_day, pledge__isnull=True)
-        .exclude(period__in=settled)
-        .order_by("period")
-        .values_list("period", flat=True)
-        .first()
-    )
-    return str(Period.from_date(pending)) if pending else None
+        .exclude(period__in=settled),
+        GiverStatement.objects.filter(user_id=user_id, period__in=unposted, spend_cents__gt=0),
+        ThingRevenue.objects.filter(user_id=user_id, period__in=unposted, revenue_cents__gt=0),
+    ]
+    periods = [p for p in (q.order_by("period").values_list("period", flat=True).first() for q in candidates) if p]
+    return str(Period.from_date(min(periods))) if periods else None
 
 
 class AccountNotClosable(InvalidInput):

@@ -15,13 +15,14 @@ from ruisseau.api.models import IdempotentRequest
 from ruisseau.errors import RuisseauError
 
 HEADER = "Idempotency-Key"
+_META_KEY = "HTTP_IDEMPOTENCY_KEY"  # how WSGI names the header
 
 
 def idempotent(call, act):
     """Run ``act()`` (returning a JSON-able body) at most once per Idempotency-Key."""
     from ruisseau.api.http import Reply
 
-    key = call.request.headers.get(HEADER)
+    key = call.request.META.get(_META_KEY)  # not request.headers: that copies every header first
     if key is None:
         return act()
     key = key.strip()

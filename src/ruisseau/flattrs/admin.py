@@ -1,30 +1,62 @@
-from django.contrib import admin
+"""Operators see flattrs, pledges and subscriptions; they change them only through the services,
+so an edit in the back-office obeys the same rules as a click (an open period only, never a
+settled flattr, never a pledge settlement has not resolved)."""
 
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from ruisseau.errors import RuisseauError
+from ruisseau.flattrs import services, subscriptions
 from ruisseau.flattrs.models import Flattr, Pledge, Subscription
+from ruisseau.ledger.admin import MoneyActionsAdmin, ReadOnlyAdmin
+
+
+def _apply(modeladmin, request, queryset, action, done_message) -> None:
+    """Run a service on each selected row; report how many worked and why the others did not."""
+    done, refused = 0, []
+    for obj in queryset:
+        try:
+            action(obj)
+        except RuisseauError as error:
+            refused.append(f"#{obj.pk}: {error}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
+    for reason in refused:
+        modeladmin.message_user(request, reason, messages.ERROR)
 
 
 @admin.register(Flattr)
-class FlattrAdmin(admin.ModelAdmin):
+class FlattrAdmin(MoneyActionsAdmin):
     list_display = ("id", "user", "thing", "period", "source", "created_at")
     list_filter = ("period", "source")
     raw_id_fields = ("user", "thing")
+    actions = ["take_back"]
+
+    @admin.action(description=_("Take back the selected flattrs (open period or waiting pledge only)"),
+                  permissions=["move_money"])
+    def take_back(self, request, queryset):
+        _apply(self, request, queryset, lambda f: services.take_back(f.user_id, f.id),
+               lambda n: ngettext("%(n)d flattr taken back.", "%(n)d flattrs taken back.", n) % {"n": n})
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(ReadOnlyAdmin):  # written by settlement only
     list_display = ("flattr", "user", "thing", "since_period", "state", "resolved_period")
     list_filter = ("state", "since_period")
     raw_id_fields = ("flattr", "user", "thing")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # written by settlement only
-
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(MoneyActionsAdmin):
     list_display = ("id", "user", "thing", "months", "first_period", "last_period", "paused", "cancelled_at")
     list_filter = ("paused", "months")
     raw_id_fields = ("user", "thing")
+    actions = ["cancel"]
+
+    @admin.action(description=_("Cancel the selected subscriptions"), permissions=["move_money"])
+    def cancel(self, request, queryset):
+        _apply(self, request, queryset.filter(cancelled_at__isnull=True),
+               lambda s: subscriptions.cancel(s.user_id, s.id),
+               lambda n: ngettext("%(n)d subscription cancelled.", "%(n)d subscriptions cancelled.", n) % {"n": n})

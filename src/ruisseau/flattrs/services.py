@@ -8,9 +8,11 @@ produce exactly one flattr.
 
 Clicking is the hot path (issue 4's benchmark), so a click is first tried as ONE statement that
 inserts the flattr only where every rule holds (``INSERT … SELECT … WHERE <rules> ON CONFLICT DO
-NOTHING RETURNING``). Only when it inserts nothing do the rules run one by one, in their order, to
-say which one refused — and that slow path inserts itself if, meanwhile, nothing refuses any more
-(a top-up landed between the two), so the answer is always the one the rules give at that moment.
+NOTHING RETURNING``). On PostgreSQL the same statement also answers the thing and its flattr count
+(the insert sits in a ``WITH``), so an allowed click is one round trip, prepared once per
+connection. Only when it inserts nothing do the rules run one by one, in their order, to say which
+one refused — and that slow path inserts itself if, meanwhile, nothing refuses any more (a top-up
+landed between the two), so the answer is always the one the rules give at that moment.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from ruisseau.accounts.models import User
+from ruisseau.db import prepared_cursor
 from ruisseau.errors import NotFound
 from ruisseau.flattrs.errors import FlattrClosed, FlattrOnce, FlattrOwner, NoMeans, UserInactive
 from ruisseau.flattrs.models import Flattr, FlattrSource, Pledge, PledgeState
@@ -34,33 +37,37 @@ from ruisseau.things import services as things
 from ruisseau.things.models import Thing, ThingOwner
 
 
-def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, source: str = FlattrSource.CLICK) -> Flattr:
+def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, source: str = FlattrSource.CLICK,
+                 with_count: bool = False) -> Flattr:
     """Flattr a thing in the current period. Raises NotFound, UserInactive, FlattrOwner,
-    FlattrOnce or NoMeans."""
+    FlattrOnce or NoMeans. With ``with_count``, when the one-statement path made the flattr, its
+    thing carries ``n_flattrs``: all the flattrs the thing ever received, this one included (a
+    count that grows with the thing, so only callers that show it ask for it)."""
     now = now or timezone.now()
-    # Raw: on the hot path the ORM spent more time building this query than the database answering.
-    found = list(Thing.objects.raw(f"SELECT * FROM {Thing._meta.db_table} WHERE id = %s AND hidden = %s AND disabled = %s",
-                                   [thing_id, False, False]))
-    if not found:
-        raise NotFound(f"No thing with id {thing_id} can be flattred")
-    thing = found[0]
-    flattr = _insert_if_allowed(user_id, thing, now, source)
+    flattr = _insert_if_allowed(user_id, thing_id, now, source, with_count)
     if flattr is not None:
         return flattr
+    thing = Thing.objects.filter(id=thing_id, hidden=False, disabled=False).first()
+    if thing is None:
+        raise NotFound(f"No thing with id {thing_id} can be flattred")
     return _flattr(_active_user(user_id), thing, now, source)  # says which rule refused
 
 
 def flattr_url(
-    user_id: int, url: str, *, now: datetime | None = None, source: str = FlattrSource.AUTO_SUBMIT, **fields
+    user_id: int, url: str, *, now: datetime | None = None, source: str = FlattrSource.AUTO_SUBMIT,
+    with_count: bool = False, **fields
 ) -> Flattr:
     """Flattr the thing at a URL; an unknown URL becomes an unclaimed thing first, and the
     flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2)."""
     now = now or timezone.now()
-    user = _active_user(user_id)
+    _active_user(user_id)  # before anything is created for an account that cannot flattr
+    # ``hidden`` is never passed on: a hidden thing cannot be flattred, so one auto-submit URL
+    # saying hidden=1 would otherwise create the thing hidden and lock every later flattr out.
+    fields.pop("hidden", None)
     thing, _created = things.get_or_submit(url, now=now, **fields)
     if thing.hidden or thing.disabled:
         raise NotFound(f"The thing at {thing.url} cannot be flattred")
-    return _flattr(user, thing, now, source)
+    return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path
 
 
 def _active_user(user_id: int) -> User:
@@ -72,16 +79,17 @@ def _active_user(user_id: int) -> User:
     return user
 
 
-def _insert_if_allowed(user_id: int, thing: Thing, now: datetime, source: str) -> Flattr | None:
-    """The click in one statement: the flattr row when every rule holds, else None (nothing
-    written). Same rules as ``_flattr`` — keep the two in step."""
+def _insert_if_allowed(user_id: int, thing_id: int, now: datetime, source: str, with_count: bool) -> Flattr | None:
+    """The click in one statement: the flattr row, with its thing, when every rule holds, else None
+    (nothing written). Same rules as ``_flattr`` — keep the two in step."""
     period = Period.containing(now).first_day
     ops = connection.ops
+    postgres = connection.vendor == "postgresql"
     # Closing an account locks the user row, takes back the period's flattrs, then marks it closed.
     # Sharing that lock makes a click wait for a closing in progress and then see it closed, so no
     # flattr can slip in between and later debit a closed account. (SQLite has one writer at a time.)
-    lock_user = "FOR SHARE OF u" if connection.vendor == "postgresql" else ""
-    sql = f"""
+    lock_user = "FOR SHARE OF u" if postgres else ""
+    insert = f"""
         INSERT INTO {Flattr._meta.db_table} (user_id, thing_id, period, created_at, source)
         SELECT u.id, t.id, %s, %s, %s
         FROM {User._meta.db_table} u, {Thing._meta.db_table} t
@@ -94,12 +102,35 @@ def _insert_if_allowed(user_id: int, thing: Thing, now: datetime, source: str) -
         ON CONFLICT (user_id, thing_id, period) DO NOTHING
         RETURNING id"""
     params = [ops.adapt_datefield_value(period), ops.adapt_datetimefield_value(now), source,
-              user_id, True, thing.id, False, False, AccountKind.USER_FUNDS, settings.CURRENCY]
-    with connection.cursor() as cursor:  # one statement: atomic without BEGIN/COMMIT round trips
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+              user_id, True, thing_id, False, False, AccountKind.USER_FUNDS, settings.CURRENCY]
+    count = f"(SELECT COUNT(*) FROM {Flattr._meta.db_table} c WHERE c.thing_id = t.id)"
+    if postgres:
+        # The whole statement reads one snapshot, which does not hold the row its WITH inserts:
+        # hence the count + 1. One statement is atomic without BEGIN/COMMIT round trips.
+        fields = Thing._meta.concrete_fields
+        columns = ", ".join(f"t.{f.column}" for f in fields)
+        counted = f"{count} + 1" if with_count else "NULL"
+        sql = f"""WITH new AS ({insert})
+            SELECT new.id, {counted}, {columns} FROM new, {Thing._meta.db_table} t WHERE t.id = %s"""
+        with prepared_cursor() as cursor:
+            cursor.execute(sql, [*params, thing_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        thing = Thing.from_db(connection.alias, [f.attname for f in fields], row[2:])
+        if with_count:
+            thing.n_flattrs = row[1]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        # Raw (the ORM's aggregate costs more than the query) and converted by Django (SQLite
+        # answers dates as text); the extra column lands on the thing as n_flattrs.
+        extra = f", {count} AS n_flattrs" if with_count else ""
+        thing = next(iter(Thing.objects.raw(f"SELECT t.*{extra} FROM {Thing._meta.db_table} t WHERE t.id = %s",
+                                            [thing_id])))
     flattr = Flattr(id=row[0], user_id=user_id, thing=thing, period=period, created_at=now, source=source)
     flattr._state.adding, flattr._state.db = False, connection.alias
     # What Flattr.objects.create() would have announced (the widgets forget the thing's count).

@@ -16,6 +16,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class MoneyActionsAdmin(ReadOnlyAdmin):
+    """Rows are never edited by hand, but the actions change who pays or is paid what (through
+    the services): they need the model's *change* permission (a superuser has it), not just the
+    right to look."""
+
+    def has_move_money_permission(self, request) -> bool:
+        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+
+
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
     list_display = ("id", "kind", "user", "currency", "balance_cents", "closed_at")

@@ -3,12 +3,15 @@ period's flattrs come in one query with their things, however many there are."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Q
+from django.utils.dateparse import parse_date
 
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.ledger.models import Account, AccountKind, Transfer
@@ -16,7 +19,7 @@ from ruisseau.pages.value import current_split
 from ruisseau.periods import Period
 from ruisseau.settlement.models import GiverStatement
 from ruisseau.settlement.split import GiverSplit
-from ruisseau.things.models import ThingOwner
+from ruisseau.things.models import Thing, ThingOwner
 
 PAST_PERIODS = 12
 RECENT_MOVEMENTS = 30
@@ -24,24 +27,56 @@ RECENT_MOVEMENTS = 30
 
 def balances(user_id: int) -> dict[str, int]:
     """Funds and earnings in one query."""
-    rows = Account.objects.filter(user_id=user_id, currency=settings.CURRENCY).values_list("kind", "balance_cents")
-    found = dict(rows)
+    with connection.cursor() as cursor:  # plain SQL for the reason given above _statements()
+        cursor.execute(_statements()["balances"], [user_id, settings.CURRENCY])
+        found = dict(cursor.fetchall())
     return {
         "funds": found.get(AccountKind.USER_FUNDS, 0),
         "earnings": found.get(AccountKind.USER_EARNINGS, 0),
     }
 
 
-def _verified_owner():
-    return Exists(ThingOwner.objects.filter(thing_id=OuterRef("thing_id"), verified=True))
-
-
 class FlattrRow(NamedTuple):
     id: int
     thing_id: int
     title: str
-    created_at: datetime
+    created_at: str  # as the database writes it (UTC); pages/rows.py turns it into a local date
     has_verified_owner: bool
+
+
+class PledgeRow(NamedTuple):
+    flattr_id: int
+    thing_id: int
+    title: str
+    since_period: date
+    has_verified_owner: bool
+
+    @property
+    def lapses_after(self) -> Period:
+        return Period.from_date(self.since_period) + (settings.PLEDGE_MONTHS - 1)
+
+
+class SubscriptionRow(NamedTuple):
+    id: int
+    thing_id: int
+    title: str
+    last_period: date | None
+    paused: bool
+
+
+class StatementRow(NamedTuple):
+    period: date
+    spend_cents: int
+    fee_cents: int
+    payable_count: int
+
+    @property
+    def as_period(self) -> Period:
+        return Period.from_date(self.period)
+
+    @property
+    def to_creators_cents(self) -> int:
+        return self.spend_cents - self.fee_cents
 
 
 @dataclass
@@ -50,11 +85,11 @@ class Dashboard:
     budget_cents: int
     funds_cents: int
     earnings_cents: int
-    flattrs: list[FlattrRow]
+    flattrs: list[tuple]  # FlattrRow's fields, in this order
     split: GiverSplit
-    pledges: list[Pledge]
-    subscriptions: list[Subscription]
-    statements: list[GiverStatement]
+    pledges: list[PledgeRow]
+    subscriptions: list[SubscriptionRow]
+    statements: list[StatementRow]
 
     @property
     def funds_cover_budget(self) -> bool:
@@ -69,44 +104,98 @@ class Dashboard:
         return settings.PLEDGE_MONTHS
 
 
+# The dashboard's balances and lists are read with plain SQL into plain tuples: building these ORM
+# querysets cost more than running them (about 4 ms a view, most of the page's own time; issue 3's
+# benchmark), and a giver may have a thousand flattrs in a period, which the ORM turned into
+# objects one converter at a time. The statements are built once; only the ids change.
+_HAS_VERIFIED_OWNER = "EXISTS (SELECT 1 FROM {owners} o WHERE o.thing_id = {alias}.thing_id AND o.verified)"
+
+
+@functools.cache
+def _statements() -> dict[str, str]:
+    tables = {
+        "flattrs": Flattr._meta.db_table, "things": Thing._meta.db_table, "owners": ThingOwner._meta.db_table,
+        "pledges": Pledge._meta.db_table, "subscriptions": Subscription._meta.db_table,
+        "statements": GiverStatement._meta.db_table, "accounts": Account._meta.db_table,
+    }
+    return {
+        "balances": f"SELECT kind, balance_cents FROM {tables['accounts']} WHERE user_id = %s AND currency = %s",
+        # CAST: the text is what the rows' cache compares (rows.py), and turning a thousand
+        # timestamps into datetimes is only needed when the rows are rendered again.
+        "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
+                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
+                       FROM {tables["flattrs"]} f JOIN {tables["things"]} t ON t.id = f.thing_id
+                       WHERE f.user_id = %s AND f.period = %s ORDER BY f.created_at, f.id""",
+        "rest": _rest_statement(tables),
+    }
+
+
+def _rest_statement(tables: dict[str, str]) -> str:
+    """Balances, waiting pledges, running subscriptions and the last statements in one statement:
+    on PostgreSQL each statement costs a round trip, about as much as the whole query here. The
+    four lists share one row shape — (part, id, thing_id, title, kind, day, moment, flag, n1, n2, n3)
+    — and are put in order in Python. The NULLs are typed: PostgreSQL gives a column the type of
+    its first branch."""
+
+    def null(model, name: str) -> str:
+        return f"CAST(NULL AS {model._meta.get_field(name).db_type(connection)})"
+
+    no_thing = f"{null(Flattr, 'id')}, {null(Flattr, 'thing_id')}, {null(Thing, 'title')}"
+    return f"""
+        SELECT 0, {no_thing}, kind, {null(GiverStatement, 'period')}, {null(Subscription, 'created_at')},
+               {null(Subscription, 'paused')}, balance_cents, {null(GiverStatement, 'fee_cents')},
+               {null(GiverStatement, 'payable_count')}
+        FROM {tables["accounts"]} WHERE user_id = %s AND currency = %s
+        UNION ALL
+        SELECT 1, p.flattr_id, p.thing_id, t.title, NULL, p.since_period, NULL,
+               {_HAS_VERIFIED_OWNER.format(alias="p", **tables)}, NULL, NULL, NULL
+        FROM {tables["pledges"]} p JOIN {tables["things"]} t ON t.id = p.thing_id
+        WHERE p.user_id = %s AND p.state = %s
+        UNION ALL
+        SELECT 2, s.id, s.thing_id, t.title, NULL, s.last_period, s.created_at, s.paused, NULL, NULL, NULL
+        FROM {tables["subscriptions"]} s JOIN {tables["things"]} t ON t.id = s.thing_id
+        WHERE s.user_id = %s AND s.cancelled_at IS NULL
+        UNION ALL
+        SELECT 3, NULL, NULL, NULL, NULL, period, NULL, NULL, spend_cents, fee_cents, payable_count
+        FROM (SELECT period, spend_cents, fee_cents, payable_count FROM {tables["statements"]}
+              WHERE user_id = %s ORDER BY period DESC LIMIT {PAST_PERIODS}) last_statements"""
+
+
+def _day(value) -> date | None:
+    # SQLite gives the type of neither a typed NULL's column nor a UNION's: its dates come as text.
+    return parse_date(value) if isinstance(value, str) else value
+
+
 def dashboard(user, period: Period) -> Dashboard:
-    money = balances(user.id)
-    # Plain tuples, not model instances: a giver may have a thousand flattrs in a period, and the
-    # page only needs five values of each.
-    flattrs = [
-        FlattrRow(*values)
-        for values in Flattr.objects.filter(user_id=user.id, period=period.first_day)
-        .annotate(has_verified_owner=_verified_owner())
-        .order_by("created_at", "id")
-        .values_list("id", "thing_id", "thing__title", "created_at", "has_verified_owner")
-    ]
-    pledges = list(
-        Pledge.objects.filter(user_id=user.id, state=PledgeState.WAITING)
-        .select_related("thing", "flattr")
-        .annotate(has_verified_owner=_verified_owner())
-        .order_by("since_period", "flattr_id")
-    )
-    last = settings.PLEDGE_MONTHS - 1
-    for pledge in pledges:
-        pledge.lapses_after = Period.from_date(pledge.since_period) + last
-    subscriptions = list(
-        Subscription.objects.filter(user_id=user.id, cancelled_at__isnull=True)
-        .select_related("thing")
-        .order_by("created_at", "id")
-    )
-    statements = list(GiverStatement.objects.filter(user_id=user.id).order_by("-period")[:PAST_PERIODS])
-    for statement in statements:
-        statement.as_period = Period.from_date(statement.period)
-        statement.to_creators_cents = statement.spend_cents - statement.fee_cents
+    day = connection.ops.adapt_datefield_value(period.first_day)
+    with connection.cursor() as cursor:
+        cursor.execute(_statements()["flattrs"], [user.id, day])
+        flattrs = cursor.fetchall()  # FlattrRow's fields; plain tuples cost half as much as named ones
+        cursor.execute(_statements()["rest"], [user.id, settings.CURRENCY, user.id, PledgeState.WAITING.value,
+                                               user.id, user.id])
+        rest = cursor.fetchall()
+    money, pledges, subscriptions, statements = {}, [], [], []
+    for part, row_id, thing_id, title, kind, when, moment, flag, n1, n2, n3 in rest:
+        if part == 0:
+            money[kind] = n1
+        elif part == 1:
+            pledges.append(PledgeRow(row_id, thing_id, title, _day(when), bool(flag)))
+        elif part == 2:
+            subscriptions.append((moment, row_id, SubscriptionRow(row_id, thing_id, title, _day(when), bool(flag))))
+        else:
+            statements.append(StatementRow(_day(when), n1, n2, n3))
+    pledges.sort(key=lambda p: (p.since_period, p.flattr_id))
+    subscriptions.sort(key=lambda s: s[:2])  # created_at (datetimes, or SQLite's text, which sorts alike), id
+    statements.sort(key=lambda s: s.period, reverse=True)
     return Dashboard(
         period=period,
         budget_cents=user.budget_cents,
-        funds_cents=money["funds"],
-        earnings_cents=money["earnings"],
+        funds_cents=money.get(AccountKind.USER_FUNDS, 0),
+        earnings_cents=money.get(AccountKind.USER_EARNINGS, 0),
         flattrs=flattrs,
         split=current_split(user.budget_cents, len(flattrs)),
         pledges=pledges,
-        subscriptions=subscriptions,
+        subscriptions=[row for *_, row in subscriptions],
         statements=statements,
     )
 

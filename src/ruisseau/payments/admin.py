@@ -8,18 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ruisseau.errors import RuisseauError
-from ruisseau.ledger.admin import ReadOnlyAdmin
+from ruisseau.ledger.admin import MoneyActionsAdmin, ReadOnlyAdmin
 from ruisseau.payments import payouts, reversals
 from ruisseau.payments.models import AccountFlag, Payment, Payout, PayoutDetails, Reversal, WebhookEvent
 from ruisseau.payments.providers import ProviderUnavailable
-
-
-class MoneyActionsAdmin(ReadOnlyAdmin):
-    """Rows are never edited by hand, but the actions move money: they need the model's
-    *change* permission (a superuser has it), not just the right to look."""
-
-    def has_move_money_permission(self, request) -> bool:
-        return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
 
 
 @admin.register(Payment)

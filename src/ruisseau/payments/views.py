@@ -19,7 +19,7 @@ from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
 from ruisseau.money import parse_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
-from ruisseau.web.formats import format_money
+from ruisseau.money import format_money
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
 from ruisseau.payments.providers import ChargeStatus, InvalidSignature, ProviderUnavailable, get_provider

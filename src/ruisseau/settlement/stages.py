@@ -91,11 +91,12 @@ def split(ctx: RunContext) -> None:
     _snapshot_eligible_owners(ctx, params)
     _rank_candidates(params)
     _giver_statements(params)
+    analyze(G)  # the revenue joins this period's 10^5 statements; unanalysed, it looks empty
     _thing_revenue(params)
     _pledges(ctx, params)
     for table in (GIVERS, RANKED):
         execute(f"DROP TABLE {table}")
-    analyze(G, R)  # the ledger stage reads them
+    analyze(R)  # the ledger stage reads it
 
 
 def _snapshot_givers(params: dict) -> None:
@@ -187,7 +188,8 @@ def _giver_statements(params: dict) -> None:
                                     ELSE g.budget_cents END AS spend
                         FROM {GIVERS} g
                         LEFT JOIN (SELECT user_id, MAX(rnk) AS n FROM {RANKED} WHERE payable = 1
-                                   GROUP BY user_id) c ON c.user_id = g.user_id) s) t""",
+                                   GROUP BY user_id) c ON c.user_id = g.user_id) s) t
+            ORDER BY user_id""",
         params,
     )
 
@@ -207,7 +209,7 @@ def _thing_revenue(params: dict) -> None:
                        g.share_cents + CASE WHEN r.rnk <= g.extra_count THEN 1 ELSE 0 END AS cents
                 FROM {RANKED} r JOIN {G} g ON g.period = %(p)s AND g.user_id = r.user_id
                 WHERE r.payable = 1),
-            grouped AS (SELECT thing_id, amount, COUNT(*) AS cnt, SUM(cents) AS total
+            grouped AS (SELECT thing_id, amount, COUNT(*) AS cnt, CAST(SUM(cents) AS BIGINT) AS total
                         FROM amounts GROUP BY thing_id, amount),
             weights AS (SELECT thing_id, SUM(weight_bps) AS total FROM {E} WHERE period = %(p)s
                         GROUP BY thing_id HAVING COUNT(*) > 1),
@@ -225,11 +227,14 @@ def _thing_revenue(params: dict) -> None:
                        base + CASE WHEN rrank <= amount - SUM(base) OVER (PARTITION BY thing_id, amount)
                                    THEN 1 ELSE 0 END AS cents
                 FROM owner_base)
-            SELECT %(p)s, gr.thing_id, e.user_id, gr.cnt, gr.total
-            FROM grouped gr JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
-            WHERE gr.amount = -1
-            UNION ALL
-            SELECT %(p)s, thing_id, user_id, SUM(cnt), SUM(cnt * cents) FROM owner_cents GROUP BY thing_id, user_id""",
+            SELECT %(p)s, thing_id, user_id, cnt, total FROM (
+                SELECT gr.thing_id, e.user_id, gr.cnt, gr.total
+                FROM grouped gr JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
+                WHERE gr.amount = -1
+                UNION ALL
+                SELECT thing_id, user_id, CAST(SUM(cnt) AS BIGINT), CAST(SUM(cnt * cents) AS BIGINT)
+                FROM owner_cents GROUP BY thing_id, user_id) x
+            ORDER BY thing_id, user_id""",
         params,
     )
 
@@ -254,7 +259,7 @@ def _pledges(ctx: RunContext, params: dict) -> None:
     execute(
         f"""INSERT INTO {P_} (flattr_id, user_id, thing_id, since_period, state, resolved_period)
             SELECT id, user_id, thing_id, %(p)s, %(state)s, %(resolved)s FROM {RANKED}
-            WHERE made_in_p = 1 AND payable = 0""",
+            WHERE made_in_p = 1 AND payable = 0 ORDER BY id""",
         {
             **params,
             "state": (PledgeState.LAPSED if lapses_now else PledgeState.WAITING).value,

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from ruisseau.settlement.statements import owner_revenue
 from ruisseau.web import charts
 from ruisseau.web.creator import creator_overview
-from ruisseau.web.formats import format_money
+from ruisseau.money import format_money
 
 CSV_HEADER = ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
 

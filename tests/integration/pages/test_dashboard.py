@@ -6,6 +6,7 @@ import pytest
 
 from ruisseau.flattrs import services as flattrs, subscriptions
 from ruisseau.flattrs.models import Flattr, Subscription
+from ruisseau.ledger.models import Account, AccountKind
 from ruisseau.settlement import run as settlement
 from tests import factories
 from tests.factories import PERIOD, at
@@ -130,3 +131,28 @@ def test_titles_are_escaped_in_the_table(signed_in, giver, creator):
     flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_every_list_at_once_in_its_order(signed_in, things, giver, creator):
+    """Balances, pledges, subscriptions and past months come from one statement (giver_reads.py)."""
+    first, second = factories.thing(creator, verified=False, title="Unproven one"), factories.thing(
+        creator, verified=False, title="Unproven two")
+    flattrs.flattr_thing(creator.id, factories.thing(factories.user("third")).id, now=at(PERIOD))
+    flattrs.flattr_thing(giver.id, second.id, now=at(PERIOD, day=3))
+    flattrs.flattr_thing(giver.id, things[0].id, now=at(PERIOD, day=3))
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    flattrs.flattr_thing(giver.id, first.id, now=at(PERIOD + 1, day=2))
+    flattrs.flattr_thing(giver.id, things[1].id, now=at(PERIOD + 1, day=2))
+    settlement.settle_period(PERIOD + 1, now=at(PERIOD + 2, hour=2))
+    subscriptions.subscribe(giver.id, things[1].id, 3)
+    subscriptions.subscribe(giver.id, things[0].id, None)
+    page = signed_in.get("/dashboard/").content.decode()
+    pledges = page.split('id="pledges"', 1)[1].split('id="subscriptions"', 1)[0]
+    assert pledges.index("Unproven two") < pledges.index("Unproven one")  # by the month they were made
+    subscribed = page.split('id="subscriptions"', 1)[1].split('id="history"', 1)[0]
+    assert subscribed.index("Article 2") < subscribed.index("Article 1")  # in the order they were taken
+    assert "until cancelled" in subscribed
+    history = page.split('id="history"', 1)[1]
+    assert history.index(str(PERIOD + 1)) < history.index(str(PERIOD))  # the latest month first
+    funds = Account.objects.get(user=giver, kind=AccountKind.USER_FUNDS).balance_cents
+    assert page.split("data-funds>", 1)[1].startswith(f"{funds // 100}.{funds % 100:02d} €<") and funds < 1_000

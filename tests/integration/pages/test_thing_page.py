@@ -115,16 +115,21 @@ def test_flattring_is_rate_limited(signed_in, things, monkeypatch):
     assert Flattr.objects.count() == 2
 
 
-def test_recent_flattrers_leave_out_people_who_hide_what_they_give(client, things):
+@pytest.mark.parametrize("signed", [False, True])  # a signed-in visitor's list comes with their own state
+def test_recent_flattrers_leave_out_people_who_hide_what_they_give(client, things, giver, signed):
+    if signed:
+        client.force_login(giver)
+    assert "No visible flattrers yet" in client.get(f"/thing/{things[0].id}/").content.decode()
     shy = factories.user("shyperson")
     shy.hide_given = True
     shy.save()
-    open_giver = factories.user("openperson")
-    for who in (shy, open_giver):
+    open_giver, later = factories.user("openperson"), factories.user("laterperson")
+    for who in (shy, open_giver, later):
         flattrs.flattr_thing(who.id, things[0].id)
     page = client.get(f"/thing/{things[0].id}/").content.decode()
-    assert "openperson" in page and "shyperson" not in page
-    assert '<span class="count" data-period-count>2</span>' in page
+    listed = page.split('class="flattrers"', 1)[1].split("</ul>", 1)[0]
+    assert "shyperson" not in listed and listed.index("laterperson") < listed.index("openperson")  # newest first
+    assert '<span class="count" data-period-count>3</span>' in page
 
 
 def test_subscribe_after_flattring(signed_in, things, giver):

@@ -107,3 +107,33 @@ def test_a_closed_account_cannot_sign_in(client, member):
     response = client.post(reverse("account_login"), {"login": "marie@example.test", "password": "pw-for-tests-1"})
     assert response.status_code == 200
     assert client.get(reverse("web:settings_profile")).status_code == 302
+
+
+def test_closing_waits_while_a_split_period_is_not_yet_posted(member, monkeypatch):
+    """An owner paid for the month whose own flattr became a pledge has no unsettled flattr left
+    once the split has run; closing must still wait for the ledger stage, or that run could never
+    post to their closed account."""
+    owner = factories.user("paidowner")
+    flattrs.flattr_thing(member.id, factories.thing(owner).id, now=at(day=3))
+    flattrs.flattr_thing(owner.id, factories.thing().id, now=at(day=3))  # no owner: becomes a pledge
+    stages = list(settlement.STAGES)
+    name, _post = stages[-1]
+
+    def crash(ctx):
+        raise RuntimeError("the ledger stage did not run")
+
+    monkeypatch.setattr(settlement, "STAGES", [*stages[:-1], (name, crash)])
+    with pytest.raises(RuntimeError):
+        settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    monkeypatch.undo()
+    later = at(PERIOD + 1, hour=3)
+    assert closing_terms(owner.id, now=later).blocked_by_period == str(PERIOD)
+    with pytest.raises(AccountNotClosable):
+        close_account(owner.id, expect_funds_cents=2_000, expect_earnings_cents=0, now=later)
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=4))  # resumes and posts
+    earned = accounts.earnings_cents(owner.id)
+    assert earned == 475
+    assert closing_terms(owner.id, now=later).blocked_by_period is None
+    close_account(owner.id, expect_funds_cents=accounts.funds_cents(owner.id), expect_earnings_cents=earned,
+                  now=at(PERIOD + 1, hour=5))
+    call_command("ledger", "check", stdout=StringIO())

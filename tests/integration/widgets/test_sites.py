@@ -42,7 +42,8 @@ def test_the_site_owner_writing_keeps_the_whole_page():
 
 
 def test_an_invited_author_who_has_not_accepted_gets_nothing():
-    owner, author, reader = factories.user(), factories.user("pending"), factories.user()
+    owner, reader = factories.user(), factories.user()
+    factories.user("pending")
     site = verified_site(owner)
     sites.invite_author(site.id, owner.id, "pending")
     flattr = flattr_with_button(reader.id, parse({"url": "https://blog.example/p", "uid": "pending"}))

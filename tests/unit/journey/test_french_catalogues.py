@@ -35,3 +35,15 @@ def test_no_translation_is_written_twice(mo):
 
 def test_there_are_catalogues_to_check():
     assert {p.parts[-5] for p in CATALOGUES} >= {"pages", "web", "api", "widgets", "payments"}
+
+
+def test_one_english_word_agrees_with_each_french_noun():
+    """"verified" is a claim on a thing (la propriété, feminine) or a website (le site): two
+    contexts, so neither catalogue's word overrides the other's."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert translation.pgettext("ownership of a thing", "verified") == "vérifiée"
+        assert translation.pgettext("ownership of a thing", "not verified") == "non vérifiée"
+        assert translation.pgettext("a website", "verified") == "vérifié"
+

@@ -8,7 +8,7 @@ from PIL import Image
 
 from ruisseau.errors import InvalidInput
 from ruisseau.web import avatars, charts
-from ruisseau.web.formats import format_money
+from ruisseau.money import format_money
 
 
 @pytest.mark.parametrize(("cents", "language", "text"), [

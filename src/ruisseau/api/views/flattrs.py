@@ -17,11 +17,12 @@ from ruisseau.flattrs.models import FlattrSource
 
 
 def _flattred(flattr) -> dict:
-    thing = flattr.thing  # loaded by the service: one count query is all the answer costs
+    thing = flattr.thing  # loaded by the service, usually with its count: the answer costs no query
+    count = getattr(thing, "n_flattrs", None)
     return {
         "message": "ok",
         "description": "Thing was successfully flattred",
-        "thing": rep.mini_thing(thing, flattrs=queries.flattr_count(thing.id)),
+        "thing": rep.mini_thing(thing, flattrs=queries.flattr_count(thing.id) if count is None else count),
         "location": rep.thing_resource(thing.id),  # deprecated in 2012, still read by old clients
     }
 
@@ -34,7 +35,7 @@ def flattr_thing(call: Call, thing_id: str):
         raise ApiError("not_found", "The requested thing could not be found") from None
 
     def act():
-        return _flattred(services.flattr_thing(call.caller.user_id, tid, source=FlattrSource.API))
+        return _flattred(services.flattr_thing(call.caller.user_id, tid, source=FlattrSource.API, with_count=True))
 
     return idempotent(call, act)
 
@@ -51,7 +52,8 @@ def flattr_url(call: Call):
         raise ApiError("validation", "Invalid url: the auto-submit URL names no url")
 
     def act():
-        flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API, **target.fields)
+        flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API, with_count=True,
+                                     **target.fields)
         return _flattred(flattr)
 
     return idempotent(call, act)
@@ -76,7 +78,8 @@ def bulk(call: Call):
             try:
                 if not target.url:
                     raise ApiError("validation", "Invalid url")
-                flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API, **target.fields)
+                flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API,
+                                             **target.fields)
                 results.append({"url": item["url"], "result": "ok", "thing_id": flattr.thing_id})
             except NoMeans as exc:
                 raise ApiError("no_means", exc.message, status=402) from None

@@ -30,7 +30,7 @@ def _dashboard(request, budget_form=None, status=200):
     context = {
         "board": board,
         "budget_form": form,
-        "flattr_rows": flattr_rows_html(board.flattrs, cents(board.split.share_cents)),
+        "flattr_rows": flattr_rows_html(request.user.id, board.flattrs, cents(board.split.share_cents)),
     }
     return render(request, "pages/dashboard.html", context, status=status)
 

@@ -16,6 +16,7 @@ from ruisseau import ratelimit
 from ruisseau.errors import RuisseauError
 from ruisseau.flattrs import services as flattrs, subscriptions
 from ruisseau.pages.forms import SubscribeForm
+from ruisseau.pages.rows import recent_flattrers_html
 from ruisseau.pages.thing_reads import thing_counts, thing_view
 from ruisseau.pages.value import value_if_one_more_cents, value_now_cents
 from ruisseau.pages.views.common import back, wants_json
@@ -38,6 +39,7 @@ def thing(request, thing_id: int):
         "subscribe_form": SubscribeForm(),
         "value_now": value_now_cents(budget, view.viewer.period_flattrs) if view.viewer.flattr_id else None,
         "value_if_flattred": value_if_one_more_cents(budget, view.viewer.period_flattrs),
+        "recent_flattrers": recent_flattrers_html(view.recent),
     }
     return render(request, "pages/thing.html", context)
 

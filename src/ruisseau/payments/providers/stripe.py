@@ -99,6 +99,19 @@ class StripeProvider:
     def refresh(self, reference: str) -> ChargeResult:
         return self._result(self._call(self.client.v1.payment_intents.retrieve, reference))
 
+    def cancel(self, reference: str, message: str) -> ChargeResult:
+        """Cancel a payment still waiting for the payer. One that succeeded meanwhile cannot be
+        cancelled: its real state is returned instead, so it is credited, never lost."""
+        try:
+            intent = self.client.v1.payment_intents.cancel(reference)
+        except stripe.InvalidRequestError:
+            return self.refresh(reference)
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(_("The card service is unavailable just now. Please try again later.")) from error
+        if intent.status == "canceled":
+            return ChargeResult(ChargeStatus.FAILED, intent.id, message)
+        return self._result(intent)
+
     def refund(self, *, payment_reference: str, amount_cents: int, idempotency_key: str,
                metadata: Mapping[str, str]) -> RefundResult:
         try:

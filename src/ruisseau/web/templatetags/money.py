@@ -2,7 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils.translation import get_language
 
-from ruisseau.web.formats import format_money
+from ruisseau.money import format_money
 
 register = template.Library()
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import NotFound, RuisseauError
-from ruisseau.money import format_cents
+from ruisseau.money import format_money
 from ruisseau.things import proofs, sites
 from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod
 from ruisseau.widgets.views.proofs import proof_allowed
@@ -34,11 +35,14 @@ def site_list(request):
             {"author": m, **(sites.author_report(m.site, request.user.id) if m.accepted else {})}
             for m in memberships
         ],
-        "format_cents": format_cents,
     })
     for row in context["memberships"]:
-        row["revenue"] = format_cents(row.get("revenue_cents", 0))
+        row["revenue"] = _amount(row.get("revenue_cents", 0))
     return render(request, "widgets/sites.html", context, status=400 if "error" in context else 200)
+
+
+def _amount(cents: int) -> str:
+    return format_money(cents, settings.CURRENCY, get_language())
 
 
 def _proof_method_words() -> dict[str, str]:
@@ -80,7 +84,7 @@ def site_detail(request, site_id: int):
     context["method_label"] = method_words.get(site.method, site.method)
     report = sites.site_report(site)
     for row in report["revenue"]:
-        row["amount"] = format_cents(row["cents"] or 0)
+        row["amount"] = _amount(row["cents"] or 0)
     context.update(report)
     return render(request, "widgets/site.html", context, status=400 if "error" in context else 200)
 
