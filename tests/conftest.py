@@ -1,5 +1,9 @@
+import time
+
 import pytest
 from django.db import connection
+
+from ruisseau import ratelimit
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +15,14 @@ def _fast_passwords(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_window_held(monkeypatch):
+    # Rate limits count in fixed windows aligned on the clock: a test whose requests straddle a
+    # minute boundary would see its counter start again. Every test counts in one window.
+    started = time.time()
+    monkeypatch.setattr(ratelimit, "clock", lambda: started)
 
 
 @pytest.fixture

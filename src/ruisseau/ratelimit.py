@@ -27,16 +27,19 @@ class Decision:
 
     @property
     def retry_after(self) -> int:
-        return max(self.reset_at - int(time.time()), 1)
+        return max(self.reset_at - int(clock()), 1)
+
+
+def clock() -> float:
+    """The time windows are counted on (tests pin it so a window cannot roll over mid-test)."""
+    return time.time()
 
 
 def hit(scope: str, who: str, *, limit: int, window_seconds: int, now: float | None = None) -> Decision:
     """Count one request by ``who`` (a user id, an IP, a token) against ``scope``'s limit."""
     if limit < 1 or window_seconds < 1:
         raise ValueError("a rate limit needs a positive limit and window")
-    now = time.time() if now is None else now
-    window_start = int(now) - int(now) % window_seconds
-    key = f"rl:{scope}:{who}:{window_start}"
+    key, window_start = _window_key(scope, who, window_seconds, now)
     cache = caches["default"]
     # add() creates the counter only if absent, so concurrent first hits do not reset each other.
     cache.add(key, 0, timeout=window_seconds + 1)
@@ -46,6 +49,19 @@ def hit(scope: str, who: str, *, limit: int, window_seconds: int, now: float | N
         cache.set(key, 1, timeout=window_seconds + 1)
         current = 1
     return Decision(allowed=current <= limit, limit=limit, current=current, reset_at=window_start + window_seconds)
+
+
+def peek(scope: str, who: str, *, limit: int, window_seconds: int) -> Decision:
+    """The state of ``who``'s counter in the current window, without counting a request."""
+    key, window_start = _window_key(scope, who, window_seconds, None)
+    current = int(caches["default"].get(key, 0))
+    return Decision(allowed=current < limit, limit=limit, current=current, reset_at=window_start + window_seconds)
+
+
+def _window_key(scope: str, who: str, window_seconds: int, now: float | None) -> tuple[str, int]:
+    now = clock() if now is None else now
+    window_start = int(now) - int(now) % window_seconds
+    return f"rl:{scope}:{who}:{window_start}", window_start
 
 
 def client_ip(request) -> str:

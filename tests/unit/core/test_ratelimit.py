@@ -27,3 +27,15 @@ def test_windows_and_callers_are_counted_apart():
 def test_rejects_a_meaningless_limit():
     with pytest.raises(ValueError):
         ratelimit.hit("t", "u", limit=0, window_seconds=60)
+
+
+def test_peeking_reads_the_current_window_without_counting(monkeypatch):
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_000_030.0)
+    assert ratelimit.peek("t", "u1", limit=2, window_seconds=60).current == 0
+    ratelimit.hit("t", "u1", limit=2, window_seconds=60)
+    ratelimit.hit("t", "u1", limit=2, window_seconds=60)
+    state = ratelimit.peek("t", "u1", limit=2, window_seconds=60)
+    assert (state.current, state.remaining, state.allowed, state.reset_at) == (2, 0, False, 1_000_080)
+    assert ratelimit.peek("t", "u1", limit=2, window_seconds=60).current == 2  # peeking counted nothing
+    monkeypatch.setattr(ratelimit, "clock", lambda: 1_000_080.0)  # the next window starts empty
+    assert ratelimit.peek("t", "u1", limit=2, window_seconds=60).current == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from email.utils import formatdate
 
 from django.conf import settings
@@ -34,23 +33,11 @@ def rate_limit(call: Call):
     """Reads the caller's counter without counting this call (reference §5)."""
     caller = authenticate(call.request)
     who = f"token:{caller.token_id}" if caller.token_id else f"ip:{ratelimit.client_ip(call.request)}"
-    window = settings.API_RATE_WINDOW_SECONDS
-    now = int(time.time())
-    reset_at = now - now % window + window
-    current = _peek(who, window)
-    limit = settings.API_RATE_LIMIT
+    state = ratelimit.peek("api", who, limit=settings.API_RATE_LIMIT, window_seconds=settings.API_RATE_WINDOW_SECONDS)
     return {
-        "hourly_limit": limit,
-        "remaining_hits": max(limit - current, 0),
-        "current_hits": current,
-        "reset_time_in_seconds": reset_at,
-        "reset_time": formatdate(reset_at, usegmt=False).replace("-0000", "+0000") + " GMT",
+        "hourly_limit": state.limit,
+        "remaining_hits": state.remaining,
+        "current_hits": state.current,
+        "reset_time_in_seconds": state.reset_at,
+        "reset_time": formatdate(state.reset_at, usegmt=False).replace("-0000", "+0000") + " GMT",
     }
-
-
-def _peek(who: str, window: int) -> int:
-    # Same key layout as ruisseau.ratelimit.hit; reading it does not count a request.
-    from django.core.cache import caches
-
-    now = int(time.time())
-    return int(caches["default"].get(f"rl:api:{who}:{now - now % window}", 0))
