@@ -9,6 +9,7 @@ from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Q
 from django.utils.dateparse import parse_date
@@ -22,6 +23,10 @@ from ruisseau.settlement.split import GiverSplit
 from ruisseau.things.models import Thing, ThingOwner
 
 PAST_PERIODS = 12
+# The dashboard lists this period's flattrs newest first, this many to a page: a giver with a
+# thousand flattrs gets a page that loads and reads well, also on a phone; the value per flattr
+# and the count above the table are always for all of them.
+FLATTRS_PER_PAGE = 100
 RECENT_MOVEMENTS = 30
 
 
@@ -85,11 +90,16 @@ class Dashboard:
     budget_cents: int
     funds_cents: int
     earnings_cents: int
-    flattrs: list[tuple]  # FlattrRow's fields, in this order
+    flattrs: list[tuple]  # FlattrRow's fields, in this order: the page shown, newest first
+    flattr_page: Page  # of range(flattr_count): numbers and links only
     split: GiverSplit
     pledges: list[PledgeRow]
     subscriptions: list[SubscriptionRow]
     statements: list[StatementRow]
+
+    @property
+    def flattr_count(self) -> int:
+        return self.flattr_page.paginator.count
 
     @property
     def funds_cover_budget(self) -> bool:
@@ -120,20 +130,21 @@ def _statements() -> dict[str, str]:
     }
     return {
         "balances": f"SELECT kind, balance_cents FROM {tables['accounts']} WHERE user_id = %s AND currency = %s",
-        # CAST: the text is what the rows' cache compares (rows.py), and turning a thousand
-        # timestamps into datetimes is only needed when the rows are rendered again.
+        # CAST: the same text on both databases (SQLite's raw cursor gives text anyway), which
+        # rows.py turns into a local date once per distinct moment.
         "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
                               {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
                        FROM {tables["flattrs"]} f JOIN {tables["things"]} t ON t.id = f.thing_id
-                       WHERE f.user_id = %s AND f.period = %s ORDER BY f.created_at, f.id""",
+                       WHERE f.user_id = %s AND f.period = %s ORDER BY f.created_at DESC, f.id DESC
+                       LIMIT %s OFFSET %s""",
         "rest": _rest_statement(tables),
     }
 
 
 def _rest_statement(tables: dict[str, str]) -> str:
-    """Balances, waiting pledges, running subscriptions and the last statements in one statement:
-    on PostgreSQL each statement costs a round trip, about as much as the whole query here. The
-    four lists share one row shape — (part, id, thing_id, title, kind, day, moment, flag, n1, n2, n3)
+    """Balances, waiting pledges, running subscriptions, the last statements and the number of
+    this period's flattrs in one statement: on PostgreSQL each statement costs a round trip, about
+    as much as the whole query here. The five parts share one row shape — (part, id, thing_id, title, kind, day, moment, flag, n1, n2, n3)
     — and are put in order in Python. The NULLs are typed: PostgreSQL gives a column the type of
     its first branch."""
 
@@ -158,7 +169,10 @@ def _rest_statement(tables: dict[str, str]) -> str:
         UNION ALL
         SELECT 3, NULL, NULL, NULL, NULL, period, NULL, NULL, spend_cents, fee_cents, payable_count
         FROM (SELECT period, spend_cents, fee_cents, payable_count FROM {tables["statements"]}
-              WHERE user_id = %s ORDER BY period DESC LIMIT {PAST_PERIODS}) last_statements"""
+              WHERE user_id = %s ORDER BY period DESC LIMIT {PAST_PERIODS}) last_statements
+        UNION ALL
+        SELECT 4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), NULL, NULL
+        FROM {tables["flattrs"]} WHERE user_id = %s AND period = %s"""
 
 
 def _day(value) -> date | None:
@@ -166,24 +180,31 @@ def _day(value) -> date | None:
     return parse_date(value) if isinstance(value, str) else value
 
 
-def dashboard(user, period: Period) -> Dashboard:
+def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
+    """``page`` of the period's flattrs as the visitor asked for it: anything that is not a page
+    number shows the first, a number past the end the last (as Django's Paginator.get_page)."""
     day = connection.ops.adapt_datefield_value(period.first_day)
     with connection.cursor() as cursor:
-        cursor.execute(_statements()["flattrs"], [user.id, day])
-        flattrs = cursor.fetchall()  # FlattrRow's fields; plain tuples cost half as much as named ones
         cursor.execute(_statements()["rest"], [user.id, settings.CURRENCY, user.id, PledgeState.WAITING.value,
-                                               user.id, user.id])
+                                               user.id, user.id, user.id, day])
         rest = cursor.fetchall()
-    money, pledges, subscriptions, statements = {}, [], [], []
-    for part, row_id, thing_id, title, kind, when, moment, flag, n1, n2, n3 in rest:
-        if part == 0:
-            money[kind] = n1
-        elif part == 1:
-            pledges.append(PledgeRow(row_id, thing_id, title, _day(when), bool(flag)))
-        elif part == 2:
-            subscriptions.append((moment, row_id, SubscriptionRow(row_id, thing_id, title, _day(when), bool(flag))))
-        else:
-            statements.append(StatementRow(_day(when), n1, n2, n3))
+        money, pledges, subscriptions, statements, flattr_count = {}, [], [], [], 0
+        for part, row_id, thing_id, title, kind, when, moment, flag, n1, n2, n3 in rest:
+            if part == 0:
+                money[kind] = n1
+            elif part == 1:
+                pledges.append(PledgeRow(row_id, thing_id, title, _day(when), bool(flag)))
+            elif part == 2:
+                subscriptions.append((moment, row_id, SubscriptionRow(row_id, thing_id, title, _day(when), bool(flag))))
+            elif part == 3:
+                statements.append(StatementRow(_day(when), n1, n2, n3))
+            else:
+                flattr_count = n1
+        flattr_page = Paginator(range(flattr_count), FLATTRS_PER_PAGE).get_page(page)
+        flattrs = []
+        if flattr_count:
+            cursor.execute(_statements()["flattrs"], [user.id, day, FLATTRS_PER_PAGE, flattr_page.start_index() - 1])
+            flattrs = cursor.fetchall()  # FlattrRow's fields; plain tuples cost half as much as named ones
     pledges.sort(key=lambda p: (p.since_period, p.flattr_id))
     subscriptions.sort(key=lambda s: s[:2])  # created_at (datetimes, or SQLite's text, which sorts alike), id
     statements.sort(key=lambda s: s.period, reverse=True)
@@ -193,7 +214,8 @@ def dashboard(user, period: Period) -> Dashboard:
         funds_cents=money.get(AccountKind.USER_FUNDS, 0),
         earnings_cents=money.get(AccountKind.USER_EARNINGS, 0),
         flattrs=flattrs,
-        split=current_split(user.budget_cents, len(flattrs)),
+        flattr_page=flattr_page,
+        split=current_split(user.budget_cents, flattr_count),
         pledges=pledges,
         subscriptions=[row for *_, row in subscriptions],
         statements=statements,

@@ -156,3 +156,33 @@ def test_every_list_at_once_in_its_order(signed_in, things, giver, creator):
     assert history.index(str(PERIOD + 1)) < history.index(str(PERIOD))  # the latest month first
     funds = Account.objects.get(user=giver, kind=AccountKind.USER_FUNDS).balance_cents
     assert page.split("data-funds>", 1)[1].startswith(f"{funds // 100}.{funds % 100:02d} €<") and funds < 1_000
+
+
+def test_the_periods_flattrs_come_newest_first_a_page_at_a_time(signed_in, giver, creator, monkeypatch):
+    from ruisseau.pages import giver_reads
+
+    monkeypatch.setattr(giver_reads, "FLATTRS_PER_PAGE", 2)
+    made = [factories.thing(creator, title=f"Piece {i}") for i in range(5)]
+    for thing in made:
+        flattrs.flattr_thing(giver.id, thing.id)
+
+    def titles(query: str) -> list[str]:
+        page = signed_in.get(f"/dashboard/{query}").content.decode()
+        table = page.split('id="this-period"', 1)[1].split('id="pledges"', 1)[0]
+        assert "each of your 5 flattrs is worth 0.95 € after the fee" in table  # all five, on every page
+        return [cell.split("<", 1)[0] for cell in table.split('">Piece ')[1:]]
+
+    assert titles("") == ["4", "3"]
+    assert titles("?page=2") == ["2", "1"]
+    assert titles("?page=3") == ["0"]
+    assert titles("?page=99") == ["0"] and titles("?page=oops") == ["4", "3"]  # the last page, the first
+    page = signed_in.get("/dashboard/?page=2").content.decode()
+    assert "flattrs 3 to 4 of 5" in page and "Page 2 of 3" in page
+    assert 'href="?page=1#this-period"' in page and 'href="?page=3#this-period"' in page
+
+
+def test_one_page_of_flattrs_needs_no_page_links(signed_in, things, giver):
+    for thing in things:
+        flattrs.flattr_thing(giver.id, thing.id)
+    page = signed_in.get("/dashboard/").content.decode()
+    assert 'class="pagination"' not in page and "Newest first" not in page

@@ -48,9 +48,19 @@ def test_dashboard_with_1000_flattrs_uses_as_many_queries_as_with_10(client):
     client.force_login(many)
     with_many = queries(client, "/dashboard/")
     page = client.get("/dashboard/").content.decode()
-    assert page.count("data-flattr-value>0.00 €") == 1_000  # 4.75 € over 1 000 flattrs rounds down to 0
-    # session, user, flattrs with their things, and balances, pledges, subscriptions and
-    # statements in one statement (pages/giver_reads.py)
+    assert "each of your 1000 flattrs is worth 0.00 €" in page  # 4.75 € over 1 000 rounds down to 0
+    assert page.count("data-flattr-value>0.00 €") == 100 and "flattrs 1 to 100 of 1000" in page
+    # every page costs the same, the last one too, and together they list every flattr once
+    assert queries(client, "/dashboard/?page=10") == with_many
+    listed = []
+    for number in range(1, 11):
+        page = client.get(f"/dashboard/?page={number}").content.decode()
+        listed += [int(cell.split("/", 1)[0]) for cell in page.split('<a href="/thing/')[1:]
+                   if cell.split("/", 1)[0].isdigit()]
+    assert len(listed) == 1_000 + 10  # each page: its hundred rows and the subscription's link
+    assert sorted(set(listed)) == sorted(t.id for t in many_things)
+    # session, user, flattrs with their things, and balances, pledges, subscriptions,
+    # statements and the flattr count in one statement (pages/giver_reads.py)
     assert with_many == with_few == 4, (with_few, with_many)
 
 

@@ -1,6 +1,5 @@
 """The lists rendered in Python (pages/rows.py): the same markup the template tags would write, and
-the dashboard's kept table of flattrs never shown stale — every change it depends on shows on the
-very next view."""
+the dashboard's table of flattrs showing every change it depends on at the very next view."""
 
 from __future__ import annotations
 
@@ -44,7 +43,7 @@ def values(page: str) -> list[str]:
     return [cell.split("<", 1)[0] for cell in page.split("data-flattr-value>")[1:]]
 
 
-def test_the_kept_table_follows_every_change_it_shows(signed_in, things, giver, creator):
+def test_the_table_follows_every_change_it_shows(signed_in, things, giver, creator):
     for thing in things:
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
@@ -61,7 +60,7 @@ def test_the_kept_table_follows_every_change_it_shows(signed_in, things, giver, 
     assert values(page) == ["3,80 €"] * 2 and ">Retirer</button>" in page
 
 
-def test_the_kept_table_shows_an_owner_verified_since(signed_in, giver, creator):
+def test_the_table_shows_an_owner_verified_since(signed_in, giver, creator):
     unproven = factories.thing(creator, verified=False)
     flattrs.flattr_thing(giver.id, unproven.id)
     assert "will wait as a pledge" in signed_in.get("/dashboard/").content.decode()
@@ -70,7 +69,7 @@ def test_the_kept_table_shows_an_owner_verified_since(signed_in, giver, creator)
     assert "will wait as a pledge" not in signed_in.get("/dashboard/").content.decode()
 
 
-def test_the_kept_table_shows_a_change_made_behind_the_orms_back(signed_in, things, giver):
+def test_the_table_shows_a_change_made_behind_the_orms_back(signed_in, things, giver):
     """A bulk update sends no signal; the table is compared with what the database holds now."""
     flattrs.flattr_thing(giver.id, things[0].id)
     assert "Article 1" in signed_in.get("/dashboard/").content.decode()

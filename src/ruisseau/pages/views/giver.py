@@ -25,12 +25,12 @@ from ruisseau.web.templatetags.money import cents
 
 def _dashboard(request, budget_form=None, status=200):
     period = Period.containing(timezone.now())
-    board = giver_reads.dashboard(request.user, period)
+    board = giver_reads.dashboard(request.user, period, page=request.GET.get("page"))
     form = budget_form or BudgetForm(initial={"budget": amount_text(request.user.budget_cents)})
     context = {
         "board": board,
         "budget_form": form,
-        "flattr_rows": flattr_rows_html(request.user.id, board.flattrs, cents(board.split.share_cents)),
+        "flattr_rows": flattr_rows_html(board.flattrs, cents(board.split.share_cents)),
     }
     return render(request, "pages/dashboard.html", context, status=status)
 
