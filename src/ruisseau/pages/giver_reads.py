@@ -132,11 +132,15 @@ def _statements() -> dict[str, str]:
         "balances": f"SELECT kind, balance_cents FROM {tables['accounts']} WHERE user_id = %s AND currency = %s",
         # CAST: the same text on both databases (SQLite's raw cursor gives text anyway), which
         # rows.py turns into a local date once per distinct moment.
+        # The page is chosen first, so that only its rows are joined to their things and owners
+        # (SQLite would otherwise join all of the period's flattrs, then sort them).
         "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
                               {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
-                       FROM {tables["flattrs"]} f JOIN {tables["things"]} t ON t.id = f.thing_id
-                       WHERE f.user_id = %s AND f.period = %s ORDER BY f.created_at DESC, f.id DESC
-                       LIMIT %s OFFSET %s""",
+                       FROM (SELECT id, thing_id, created_at FROM {tables["flattrs"]}
+                             WHERE user_id = %s AND period = %s ORDER BY created_at DESC, id DESC
+                             LIMIT %s OFFSET %s) f
+                       JOIN {tables["things"]} t ON t.id = f.thing_id
+                       ORDER BY f.created_at DESC, f.id DESC""",
         "rest": _rest_statement(tables),
     }
 
