@@ -16,7 +16,7 @@ def is_postgres() -> bool:
 
 
 def prepared_cursor():
-    """A cursor for the few statements every API call runs. On PostgreSQL it binds parameters on
+    """A cursor for the few statements every API call or busy page runs. On PostgreSQL it binds parameters on
     the server, so psycopg prepares each statement once the connection has run it a few times and
     PostgreSQL then skips parsing and planning it (planning the token lookup's join costs more than
     running it). Django's own cursors bind in the client and cannot prepare. Elsewhere, or with

@@ -14,6 +14,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.dateparse import parse_date
 
+from ruisseau.db import prepared_cursor
+
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.ledger.models import Account, AccountKind, Transfer
 from ruisseau.pages.value import current_split
@@ -188,7 +190,7 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
     """``page`` of the period's flattrs as the visitor asked for it: anything that is not a page
     number shows the first, a number past the end the last (as Django's Paginator.get_page)."""
     day = connection.ops.adapt_datefield_value(period.first_day)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # on PostgreSQL both statements are planned once per connection
         cursor.execute(_statements()["rest"], [user.id, settings.CURRENCY, user.id, PledgeState.WAITING.value,
                                                user.id, user.id, user.id, day])
         rest = cursor.fetchall()

@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils.dateparse import parse_datetime
 
 from ruisseau.accounts.models import User
+from ruisseau.db import prepared_cursor
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.periods import Period
 from ruisseau.things.models import Thing, ThingOwner
@@ -134,7 +135,7 @@ def _recent_sql() -> str:
 
 
 def _recent_flattrers(thing_id: int) -> list[RecentFlattr]:
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_recent_sql(), [thing_id, RECENT_FLATTRERS])
         return [_recent(*row) for row in cursor.fetchall()]
 
@@ -152,7 +153,7 @@ def _viewer_state_and_recent(thing_id: int, user, period: Period, owners) -> tup
     flattrs, subscriptions = Flattr._meta.db_table, Subscription._meta.db_table
     day = connection.ops.adapt_datefield_value(period.first_day)
     active = f"FROM {subscriptions} WHERE user_id = %s AND thing_id = %s AND cancelled_at IS NULL"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(
             f"""SELECT v.*, r.* FROM (
                     SELECT (SELECT COUNT(*) FROM {flattrs} WHERE user_id = %s AND period = %s),
