@@ -101,7 +101,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("RUISSEAU_DATABASE_URL must be a sqlite:// or postgres:// URL")
-# The statements every API call runs (token lookup, the click) are prepared once per connection on
+# The statements every API call runs (token lookup, the click) and the busy pages' reads are prepared once per connection on
 # PostgreSQL (ruisseau.db.prepared_cursor). Turn off behind a transaction-pooling PgBouncer older
 # than 1.21 or without max_prepared_statements, which cannot keep a prepared statement.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
