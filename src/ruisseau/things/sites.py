@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ruisseau.accounts.models import User
-from ruisseau.errors import Forbidden, InvalidInput, NotFound
+from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.things import proofs
 from ruisseau.things.models import FULL_WEIGHT_BPS, OwnerVerification, Thing
 from ruisseau.things.services import get_or_submit, set_owners, verify_owner
@@ -149,39 +149,3 @@ def submit_attributed(url: str, author_name: str, *, now: datetime | None = None
     if author_name and not thing.owners.exists():
         attribute(thing, author_name, now=now)
     return thing
-
-
-def authored_things(user_id: int):
-    """Things a user owns, for an author's own view (never other authors' things)."""
-    return Thing.objects.filter(owners__user_id=user_id).distinct()
-
-
-def require_author(site: Site, user_id: int) -> None:
-    if not SiteAuthor.objects.filter(site=site, user_id=user_id, accepted_at__isnull=False).exists():
-        raise Forbidden("You are not an author of this site")
-
-
-def site_report(site: Site) -> dict:
-    """The whole site for its owner: authors, things with their owners, revenue per author."""
-    from django.db.models import Count, Sum
-
-    from ruisseau.settlement.models import ThingRevenue
-
-    things = list(site_things(site).prefetch_related("owners__user").order_by("-created_at")[:500])
-    revenue = (ThingRevenue.objects.filter(thing__in=site_things(site))
-               .values("user__username").annotate(cents=Sum("revenue_cents"), flattrs=Sum("flattr_count"))
-               .order_by("-cents"))
-    authors = site.authors.select_related("user").annotate(n=Count("id")).order_by("user__username")
-    return {"site": site, "things": things, "revenue": list(revenue), "authors": list(authors)}
-
-
-def author_report(site: Site, user_id: int) -> dict:
-    """What one author sees of a site: only their own things and revenue."""
-    from django.db.models import Sum
-
-    from ruisseau.settlement.models import ThingRevenue
-
-    things = list(site_things(site).filter(owners__user_id=user_id).distinct().order_by("-created_at")[:500])
-    total = ThingRevenue.objects.filter(user_id=user_id, thing__in=site_things(site)).aggregate(
-        cents=Sum("revenue_cents"))["cents"] or 0
-    return {"site": site, "things": things, "revenue_cents": total}

@@ -40,11 +40,6 @@ def csp_policy(policy: str | None):
     return decorate
 
 
-def csp_exempt(view):
-    """No Content-Security-Policy header for this view's responses."""
-    return csp_policy(None)(view)
-
-
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

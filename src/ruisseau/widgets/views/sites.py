@@ -13,6 +13,7 @@ from ruisseau.errors import NotFound, RuisseauError
 from ruisseau.money import format_money
 from ruisseau.things import proofs, sites
 from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod
+from ruisseau.widgets.site_reads import author_report, site_report
 from ruisseau.widgets.views.proofs import proof_allowed
 
 
@@ -32,7 +33,7 @@ def site_list(request):
     context.update({
         "owned": Site.objects.filter(owner=request.user).order_by("domain"),
         "memberships": [
-            {"author": m, **(sites.author_report(m.site, request.user.id) if m.accepted else {})}
+            {"author": m, **(author_report(m.site, request.user.id) if m.accepted else {})}
             for m in memberships
         ],
     })
@@ -82,7 +83,7 @@ def site_detail(request, site_id: int):
         except RuisseauError as exc:
             context["error"] = exc.message
     context["method_label"] = method_words.get(site.method, site.method)
-    report = sites.site_report(site)
+    report = site_report(site)
     for row in report["revenue"]:
         row["amount"] = _amount(row["cents"] or 0)
     context.update(report)
