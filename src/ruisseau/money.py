@@ -29,18 +29,21 @@ def format_money(cents: int, currency: str, language: str | None) -> str:
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(int(cents)), 100)
     symbol = SYMBOLS.get(currency, currency)
-    if (language or "en").lower().startswith("fr"):
+    if decimal_mark(language) == ",":
         return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d} {symbol}"
     return f"{sign}{units:,}.{rest:02d} {symbol}"
 
 
-def format_cents(cents: int, currency: str = "EUR", *, decimal: str = ".") -> str:
-    """``158`` → ``1.58 €``, in the services' own messages (errors, reports), which are not
-    localised; pages write amounts with :func:`format_money`."""
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(int(cents)), 100)
-    symbol = "€" if currency == "EUR" else currency
-    return f"{sign}{units:,}".replace(",", "\u202f") + f"{decimal}{rest:02d} {symbol}"
+def decimal_mark(language: str | None) -> str:
+    """The mark between units and cents in ``language``: a comma in French, else a point."""
+    return "," if (language or "en").lower().startswith("fr") else "."
+
+
+def format_cents(cents: int, currency: str = "EUR") -> str:
+    """``158`` → ``1.58 €``, in the services' own messages (errors, reports), which are written in
+    English: :func:`format_money` as English writes amounts. Pages call format_money with the
+    visitor's language."""
+    return format_money(cents, currency, "en")
 
 
 def require_cents(value: object, what: str) -> int:

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from ruisseau.errors import InvalidInput
-from ruisseau.money import parse_amount
+from ruisseau.money import decimal_mark, parse_amount
 from ruisseau.pages.wording import category_choices, language_choices
 
 SUBSCRIPTION_CHOICES = [("3", _("3 months")), ("6", _("6 months")), ("12", _("12 months")), ("open", _("Until I cancel"))]
@@ -99,5 +99,4 @@ def amount_text(cents: int) -> str:
     """Cents as a person would type them back into an amount field: 5.00, or 5,00 in French."""
     from django.utils.translation import get_language
 
-    decimal = "," if (get_language() or "en").startswith("fr") else "."
-    return f"{cents // 100}{decimal}{cents % 100:02d}"
+    return f"{cents // 100}{decimal_mark(get_language())}{cents % 100:02d}"

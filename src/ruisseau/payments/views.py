@@ -17,9 +17,8 @@ from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
-from ruisseau.money import parse_amount
+from ruisseau.money import decimal_mark, format_money, parse_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
-from ruisseau.money import format_money
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
 from ruisseau.payments.providers import ChargeStatus, InvalidSignature, ProviderUnavailable, get_provider
@@ -47,7 +46,7 @@ def card_topup(request):
     user = request.user
     saved = cards.saved_card(user.id)
     rows = [{"months": s.months, "amount": _money(s.amount_cents), "amount_euros": _euros(s.amount_cents),
-             "fee": _money(s.fee_cents), "fee_percent": s.fee_percent.replace(".", _decimal()), "total": _money(s.total_cents)}
+             "fee": _money(s.fee_cents), "fee_percent": s.fee_percent.replace(".", decimal_mark(get_language())), "total": _money(s.total_cents)}
             for s in fees.suggestions(user.budget_cents)]
     context = {
         "enabled": hasattr(get_provider(), "start_card_setup"),
@@ -182,13 +181,9 @@ def payout_request(request):
     }, status=400 if form.errors else 200)
 
 
-def _decimal() -> str:
-    return "," if (get_language() or "en").startswith("fr") else "."
-
-
 def _percent(bps: int) -> str:
     whole, rest = divmod(bps, 100)
-    return f"{whole}.{rest:02d}".rstrip("0").rstrip(".").replace(".", _decimal())
+    return f"{whole}.{rest:02d}".rstrip("0").rstrip(".").replace(".", decimal_mark(get_language()))
 
 
 def _money(cents: int) -> str:
