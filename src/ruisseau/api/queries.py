@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -59,13 +58,6 @@ def owned_things(user: User, *, include_hidden: bool) -> QuerySet[Thing]:
     if not include_hidden:
         qs = qs.filter(hidden=False)
     return qs.order_by("-created_at", "-id")
-
-
-def flattr_count(thing_id: int) -> int:
-    # Raw: answered after every flattr, and the ORM's aggregate costs more than the query itself.
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {Flattr._meta.db_table} WHERE thing_id = %s", [thing_id])
-        return cursor.fetchone()[0]
 
 
 def owned_by_someone_else(thing: Thing, username: str) -> bool:

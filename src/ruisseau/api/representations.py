@@ -9,6 +9,7 @@ from django.conf import settings
 
 from ruisseau.api import queries
 from ruisseau.api.auth import Caller
+from ruisseau.flattrs import counts as flattr_counts
 from ruisseau.ledger.accounts import funds_cents
 
 
@@ -114,7 +115,7 @@ def mini_thing(thing, *, flattrs: int | None = None, with_owner: bool = False) -
         "url": thing.url,
         "title": thing.title,
         "image": thing.image,
-        "flattrs": flattrs if flattrs is not None else thing.flattrs.count(),
+        "flattrs": flattrs if flattrs is not None else flattr_counts.all_time(thing.id),
     }
     if with_owner:
         body["owner"] = mini_user(thing_owner(thing))

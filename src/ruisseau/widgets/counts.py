@@ -15,7 +15,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from ruisseau.flattrs.models import Flattr
+from ruisseau.flattrs import counts as flattr_counts
 from ruisseau.things.models import Thing
 from ruisseau.things.urls import normalise_url
 
@@ -35,7 +35,7 @@ def flattr_count(thing_id: int) -> int:
     key = count_key(thing_id)
     count = cache.get(key)
     if count is None:
-        count = Flattr.objects.filter(thing_id=thing_id).count()
+        count = flattr_counts.all_time(thing_id)
         cache.set(key, count, settings.WIDGETS_COUNT_TTL_SECONDS)
     return count
 

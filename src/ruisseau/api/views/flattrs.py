@@ -11,7 +11,7 @@ from ruisseau.api.http import Call, endpoint
 from ruisseau.api.idempotency import idempotent
 from ruisseau.api.parsing import paging, text
 from ruisseau.errors import RuisseauError
-from ruisseau.flattrs import services
+from ruisseau.flattrs import counts as flattr_counts, services
 from ruisseau.flattrs.errors import NoMeans
 from ruisseau.flattrs.models import FlattrSource
 
@@ -22,7 +22,7 @@ def _flattred(flattr) -> dict:
     return {
         "message": "ok",
         "description": "Thing was successfully flattred",
-        "thing": rep.mini_thing(thing, flattrs=queries.flattr_count(thing.id) if count is None else count),
+        "thing": rep.mini_thing(thing, flattrs=flattr_counts.all_time(thing.id) if count is None else count),
         "location": rep.thing_resource(thing.id),  # deprecated in 2012, still read by old clients
     }
 
