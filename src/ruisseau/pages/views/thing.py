@@ -52,25 +52,23 @@ def flattr(request, thing_id: int):
     if not decision.allowed:
         return _answer(request, thing_id, error=str(explain(RuisseauError("", code="rate_limited"))), status=429)
     try:
-        flattrs.flattr_thing(request.user.id, thing_id)
+        made = flattrs.flattr_thing(request.user.id, thing_id)
     except RuisseauError as error:
         status = 404 if error.code == "not_found" else 402 if error.code == "no_means" else 403
         return _answer(request, thing_id, error=explain(error), status=status)
-    return _answer(request, thing_id, done=_("Flattred! Thank you."))
+    return _answer(request, thing_id, done=_("Flattred! Thank you."), flattr_id=made.id)
 
 
-def _answer(request, thing_id: int, *, done: str = "", error: str = "", status: int = 200):
+def _answer(request, thing_id: int, *, done: str = "", error: str = "", status: int = 200, flattr_id: int = 0):
     """JSON for the flattr script, a message and a redirect for a plain form."""
     if wants_json(request):
         body = {"ok": not error, "message": error or done}
-        if request.user.is_authenticated and not error:
+        if flattr_id:
             period = Period.containing(timezone.now())
             period_count, total_count = thing_counts(thing_id, period)
             mine = request.user.flattrs.filter(period=period.first_day).count()
-            flattr_id = request.user.flattrs.filter(period=period.first_day, thing_id=thing_id).values_list(
-                "id", flat=True).first()
             body.update(
-                take_back_url=reverse("pages:take_back", args=[flattr_id]) if flattr_id else "",
+                take_back_url=reverse("pages:take_back", args=[flattr_id]),
                 period_count=period_count,
                 total_count=total_count,
                 counts_html=render_to_string(
