@@ -75,15 +75,16 @@ def creator_overview(user_id: int, now: datetime) -> CreatorOverview:
     for item in Pledge.objects.filter(thing_id__in=owned_ids, state=PledgeState.WAITING).values("thing_id").annotate(n=Count("flattr_id")):
         things[item["thing_id"]].pledges_waiting = item["n"]
         waiting += item["n"]
+    last_settled = _last_settled()
     return CreatorOverview(
         current=current,
         periods=list(periods.values()),
-        chart=_chart_periods(periods),
+        chart=_chart_periods(periods, last_settled),
         things=sorted(things.values(), key=lambda t: (-t.revenue_cents, -t.flattrs_now, t.title.lower())),
         statements=rows,
         total_cents=sum(p.revenue_cents for p in periods.values()),
         pledges_waiting=waiting,
-        held_back_period=_held_back(user_id, waiting),
+        held_back_period=_held_back(user_id, waiting, last_settled),
         unverified=sum(1 for t in things.values() if t.weight_bps and not t.verified),
         flattrs_now=sum(t.flattrs_now for t in things.values()),
     )
@@ -97,21 +98,21 @@ def _owned_things(user_id: int) -> dict[int, ThingLine]:
     }
 
 
-def _chart_periods(periods: dict[Period, PeriodLine]) -> list[PeriodLine]:
+def _last_settled() -> Period | None:
     last = SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period").values_list("period", flat=True).first()
-    if last is None:
+    return None if last is None else Period.from_date(last)
+
+
+def _chart_periods(periods: dict[Period, PeriodLine], newest: Period | None) -> list[PeriodLine]:
+    if newest is None:
         return []
-    newest = Period.from_date(last)
     return [periods.get(newest - back, PeriodLine(newest - back)) for back in range(CHART_PERIODS - 1, -1, -1)]
 
 
-def _held_back(user_id: int, waiting: int) -> Period | None:
+def _held_back(user_id: int, waiting: int, last: Period | None) -> Period | None:
     """With give-to-receive on, an owner who was not an active giver in the last settled period
     got nothing from it: the flattrs on their things stayed pledges. Say so when some wait."""
-    if not settings.RECEIVE_REQUIRES_GIVING or not waiting:
+    if not settings.RECEIVE_REQUIRES_GIVING or not waiting or last is None:
         return None
-    last = SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period").values_list("period", flat=True).first()
-    if last is None:
-        return None
-    active = GiverStatement.objects.filter(user_id=user_id, period=last, active_giver=True).exists()
-    return None if active else Period.from_date(last)
+    active = GiverStatement.objects.filter(user_id=user_id, period=last.first_day, active_giver=True).exists()
+    return None if active else last
