@@ -53,6 +53,20 @@ class Call:
     def full(self) -> bool:
         return full_flag(self.request.GET)
 
+    def require(self, scope: str | None, *, error: str = "insufficient_scope", description: str = "") -> None:
+        """A token, and with ``scope`` one granting it, else the documented error. Views whose
+        methods differ in what they need (a public GET, a POST that needs ``thing``) call it for
+        the methods that need it; the others declare it on @endpoint, which calls it too."""
+        require_token_and_scope(self.caller, scope, error=error, description=description)
+
+
+def require_token_and_scope(caller: Caller, scope: str | None, *, error: str = "insufficient_scope",
+                            description: str = "") -> None:
+    if caller.user_id is None:
+        raise ApiError("unauthorized", "This resource needs an access token")
+    if scope and not caller.has(scope):
+        raise ApiError(error, description or f"The access token lacks the {scope!r} scope")
+
 
 @dataclass
 class Reply:
@@ -93,10 +107,8 @@ def endpoint(*methods: str, scope: str | None = None, token: bool = False, forma
                     raise
                 if rate_limited:
                     limit_headers = _count(request, caller)
-                if (token or scope) and caller.user_id is None:
-                    raise ApiError("unauthorized", "This resource needs an access token")
-                if scope and not caller.has(scope):
-                    raise ApiError("insufficient_scope", f"The access token lacks the {scope!r} scope")
+                if token or scope:
+                    require_token_and_scope(caller, scope)
                 call = Call(request, method, data, caller, _format(fmt, request, formats))
                 result = view(call, *args, **kwargs)
                 response = _render(request, result)

@@ -59,12 +59,10 @@ def flattr_url(call: Call):
     return idempotent(call, act)
 
 
-@endpoint("POST", token=True)
+@endpoint("POST", scope="flattr")
 def bulk(call: Call):
     """The Flattr 2.0 extension's batch: a JSON array of {"url": ...}. Every URL is flattred once
     this period; repeats and your own things are reported, not failed. No funds → 402."""
-    if not call.caller.has("flattr"):
-        raise ApiError("insufficient_scope", "The access token lacks the 'flattr' scope")
     items = call.data
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("url"), str) for i in items):
         raise invalid('The body must be a JSON array of objects like {"url": "https://..."}')

@@ -47,10 +47,7 @@ def _single_id(ids: str) -> int:
 
 
 def _update(call: Call, thing_id: int):
-    if not call.caller.user_id:
-        raise ApiError("unauthorized", "This resource needs an access token")
-    if not call.caller.has("thing"):
-        raise ApiError("insufficient_scope", "The access token lacks the 'thing' scope")
+    call.require("thing")
     data = _object(call.data)
     current = queries.thing_by_id(thing_id)
     if "url" in data and data["url"] not in (None, "", current.url):
@@ -68,10 +65,7 @@ def _update(call: Call, thing_id: int):
 
 
 def _delete(call: Call, thing_id: int):
-    if not call.caller.user_id:
-        raise ApiError("unauthorized", "This resource needs an access token")
-    if not call.caller.has("thing"):
-        raise ApiError("forbidden", "Cannot delete the thing: the access token lacks the 'thing' scope")
+    call.require("thing", error="forbidden", description="Cannot delete the thing: the access token lacks the 'thing' scope")
     queries.thing_by_id(thing_id)
     if not services.is_owner(thing_id, call.caller.user_id):
         raise ApiError("forbidden", "Cannot delete the thing: it is not yours")
@@ -90,10 +84,7 @@ def things(call: Call):
     """POST /things creates a thing; GET /things (no ids) is not a resource of its own."""
     if call.method == "GET":
         raise not_found("List things with /things/search, /user/things or /users/:username/things")
-    if not call.caller.user_id:
-        raise ApiError("unauthorized", "This resource needs an access token")
-    if not call.caller.has("thing"):
-        raise ApiError("insufficient_scope", "The access token lacks the 'thing' scope")
+    call.require("thing")
     data = _object(call.data)
     url = text(data.get("url"), name="url").strip()
     if not url:
