@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 
 from ruisseau.flattrs.models import Flattr
@@ -13,8 +14,33 @@ from ruisseau.settlement.models import RunStatus, SettlementRun, ThingRevenue
 from ruisseau.settlement.split import split_giver
 
 
+# The home page's figures (this month's flattrs and trending things, the last settlement's
+# revenue) are aggregates over every flattr of the month: read on each view they would grow with
+# the site. They are kept this long in the cache, shared by all visitors; a flattr shows on the
+# home page within this time (thing pages, buttons and dashboards show it at once).
+HOME_FIGURES_SECONDS = 30
+
+
 def home(now: datetime) -> dict:
     current = Period.containing(now)
+    key = f"web:home:{current}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _home_figures(current)
+        cache.set(key, figures, HOME_FIGURES_SECONDS)
+    return {
+        **figures,
+        "current_period": current,
+        "currency": settings.CURRENCY,
+        "fee_percent": settings.FEE_BPS / 100,
+        "min_budget_cents": settings.MIN_BUDGET_CENTS,
+        "example": worked_example(500, 3),
+        "pledge_months": settings.PLEDGE_MONTHS,
+        "receive_requires_giving": settings.RECEIVE_REQUIRES_GIVING,
+    }
+
+
+def _home_figures(current: Period) -> dict:
     last_run = SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period").first()
     revenue = []
     if last_run is not None:
@@ -30,19 +56,12 @@ def home(now: datetime) -> dict:
         .order_by("-flattrs", "thing_id")[:10]
     )
     return {
-        "current_period": current,
         "current_flattrs": Flattr.objects.filter(period=current.first_day).count(),
         "last_run": last_run,
         "last_period": Period.from_date(last_run.period) if last_run else None,
         "report": last_run.report if last_run else None,
         "revenue": revenue,
         "trending": trending,
-        "currency": settings.CURRENCY,
-        "fee_percent": settings.FEE_BPS / 100,
-        "min_budget_cents": settings.MIN_BUDGET_CENTS,
-        "example": worked_example(500, 3),
-        "pledge_months": settings.PLEDGE_MONTHS,
-        "receive_requires_giving": settings.RECEIVE_REQUIRES_GIVING,
     }
 
 

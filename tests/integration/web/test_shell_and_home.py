@@ -36,6 +36,22 @@ def test_home_lists_this_months_trending_things(client):
     assert "Un billet très lu" in html and "1 flattr" in html
 
 
+
+def test_home_figures_are_kept_for_a_short_while(client):
+    """Aggregates over the whole month are not recomputed on every view (web/overview.py)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    owner, first, second = factories.user(), factories.user(), factories.user()
+    thing = factories.thing(owner, title="Un billet très lu")
+    flattr_thing(first.id, thing.id, now=timezone.now())
+    assert "1 flattr<" in client.get("/").content.decode()
+    flattr_thing(second.id, thing.id, now=timezone.now())
+    assert "1 flattr<" in client.get("/").content.decode()  # kept
+    cache.clear()  # as when HOME_FIGURES_SECONDS have passed
+    assert "2 flattrs<" in client.get("/").content.decode()
+
+
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client):
     policy = client.get("/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
