@@ -22,8 +22,8 @@ class Flattr(models.Model):
     Settlement never rewrites flattrs: a flattr made in P is paid in P unless a Pledge row says
     otherwise, which keeps the settlement's writes small (see docs/settlement.md)."""
 
-    # No index of their own on the foreign keys: (user, thing, period) and (thing, period) below
-    # lead with them, and every click writes each index.
+    # No index of their own on the foreign keys: (user, created_at, id) and (thing, period) below
+    # lead with the same columns.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="flattrs",
                              db_index=False)
     thing = models.ForeignKey(Thing, on_delete=models.PROTECT, related_name="flattrs", db_index=False)
@@ -34,8 +34,9 @@ class Flattr(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "thing", "period"], name="flattr_once_per_period")]
         indexes = [
-            # A giver's flattrs of a period in the order the dashboard pages through them.
-            models.Index(fields=["period", "user", "created_at", "id"], name="flattr_by_period_user_time"),
+            models.Index(fields=["period", "user"], name="flattr_by_period_user"),
+            # A giver's flattrs newest first: the dashboard's pages, the API's lists of a user's flattrs.
+            models.Index(fields=["user", "created_at", "id"], name="flattr_by_user_time"),
             models.Index(fields=["thing", "period"], name="flattr_by_thing_period"),
         ]
 

@@ -179,6 +179,11 @@ def test_the_periods_flattrs_come_newest_first_a_page_at_a_time(signed_in, giver
     page = signed_in.get("/dashboard/?page=2").content.decode()
     assert "flattrs 3 to 4 of 5" in page and "Page 2 of 3" in page
     assert 'href="?page=1#this-period"' in page and 'href="?page=3#this-period"' in page
+    # taking one back from page 2 comes back to page 2
+    taken = Flattr.objects.get(user=giver, thing=made[2])
+    response = signed_in.post("/dashboard/take-back/", {"flattr": taken.id, "next": "/dashboard/?page=2#this-period"})
+    assert response.status_code == 302 and response["Location"] == "/dashboard/?page=2#this-period"
+    assert 'name="next" value="/dashboard/?page=2#this-period"' in page
 
 
 def test_one_page_of_flattrs_needs_no_page_links(signed_in, things, giver):

@@ -4,6 +4,7 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 import sepaxml
 import xmlschema
 from django.urls import reverse
@@ -107,6 +108,8 @@ def test_refusals_say_what_is_wrong(settings):
         payouts.request_payout(user.id, 999, idempotency_key="low")
     with pytest.raises(InvalidInput, match="You have 50.00 € of earnings"):
         payouts.request_payout(user.id, 5_001, idempotency_key="high")
+    with translation.override("fr"), pytest.raises(InvalidInput, match="commencent à 10,00 € ; vous avez demandé 9,99 €"):
+        payouts.request_payout(user.id, 999, idempotency_key="low-fr")
     without = creator(5_000, details=False)
     with pytest.raises(InvalidInput, match="Add your bank details"):
         payouts.request_payout(without.id, 2_000, idempotency_key="none")

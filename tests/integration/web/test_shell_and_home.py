@@ -50,6 +50,9 @@ def test_home_figures_are_kept_for_a_short_while(client):
     assert "1 flattr<" in client.get("/").content.decode()  # kept
     cache.clear()  # as when HOME_FIGURES_SECONDS have passed
     assert "2 flattrs<" in client.get("/").content.decode()
+    thing.hidden = True
+    thing.save()
+    assert "Un billet très lu" not in client.get("/").content.decode()  # left out at once, kept or not
 
 
 def test_every_page_carries_a_content_security_policy_without_inline_scripts(client):
