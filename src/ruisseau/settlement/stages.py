@@ -122,15 +122,16 @@ def _snapshot_givers(params: dict) -> None:
 
 
 def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
-    """Verified, active owners of things with candidate flattrs — and, with give-to-receive on,
-    only those who are active givers of P (which does not depend on the split itself). "Has a
-    candidate" is asked per owned thing through the (thing, period) and (state, thing) indexes:
-    cheaper than listing the thing of each of the 10^6 candidates.
+    """Verified, active owners of enabled things — and, with give-to-receive on, only those who
+    are active givers of P (which does not depend on the split itself).
 
     A temporary table: only this stage reads it (the statements and revenue record the
-    outcome), so it is neither logged nor indexed, and it vanishes with the stage."""
+    outcome), so it is neither logged nor indexed, and it vanishes with the stage. Owners of
+    things nobody flattred are in it too; the split only ever joins it to candidates, so they
+    change nothing, and three hash joins cost less than asking each owned thing whether it
+    has a candidate."""
     giving = (
-        f"AND EXISTS (SELECT 1 FROM {GIVERS} g WHERE g.user_id = o.user_id AND g.active_giver = %(true)s)"
+        f"JOIN {GIVERS} g ON g.user_id = o.user_id AND g.active_giver = %(true)s"
         if ctx.receive_requires_giving
         else ""
     )
@@ -139,12 +140,8 @@ def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
             SELECT o.thing_id, o.user_id, o.weight_bps FROM {O} o
             JOIN {T} t ON t.id = o.thing_id AND t.disabled = %(false)s
             JOIN {U} u ON u.id = o.user_id AND u.is_active = %(true)s AND u.closed_at IS NULL
-            WHERE o.verified = %(true)s
-              AND (EXISTS (SELECT 1 FROM {F} f WHERE f.thing_id = o.thing_id AND f.period = %(p)s)
-                   OR EXISTS (SELECT 1 FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
-                              WHERE pl.thing_id = o.thing_id AND pl.state = %(waiting)s
-                                AND pl.since_period < %(p)s))
-              {giving}""",
+            {giving}
+            WHERE o.verified = %(true)s""",
         params,
     )
     analyze(E)
