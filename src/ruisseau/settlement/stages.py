@@ -107,7 +107,7 @@ def _snapshot_givers(params: dict) -> None:
             SELECT c.user_id, MAX(c.made_in_p) AS made_in_p FROM ({CANDIDATES}) c GROUP BY c.user_id""",
         params,
     )
-    analyze(KEYS)  # so that the join below is planned for 10^5 givers, not a guessed 200
+    analyze(KEYS, sample=10)  # so that the join below is planned for 10^5 givers, not a guessed 200
     execute(
         f"""CREATE TEMP TABLE {GIVERS} AS
             SELECT k.user_id, u.budget_cents, COALESCE(a.balance_cents, 0) AS funds_cents,
@@ -118,7 +118,7 @@ def _snapshot_givers(params: dict) -> None:
     )
     execute(f"DROP TABLE {KEYS}")
     execute(f"CREATE UNIQUE INDEX {GIVERS}_user ON {GIVERS} (user_id)")
-    analyze(GIVERS)
+    analyze(GIVERS, sample=10)
 
 
 def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
@@ -146,7 +146,7 @@ def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
     )
     # SQLite joins through indexes only (the revenue's per-thing weights took minutes without it).
     execute(f"CREATE UNIQUE INDEX {E}_thing_user ON {E} (thing_id, user_id)")
-    analyze(E)
+    analyze(E, sample=10)
 
 
 def _rank_candidates(params: dict) -> None:
@@ -175,7 +175,7 @@ def _rank_candidates(params: dict) -> None:
                              FROM {E} GROUP BY thing_id) w ON w.thing_id = c.thing_id) x""",
         params,
     )
-    analyze(RANKED)
+    analyze(RANKED, sample=10)
 
 
 def _giver_statements(params: dict) -> None:
