@@ -126,10 +126,10 @@ def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
     are active givers of P (which does not depend on the split itself).
 
     A temporary table: only this stage reads it (the statements and revenue record the
-    outcome), so it is not logged, and it vanishes with the stage. Owners of
-    things nobody flattred are in it too; the split only ever joins it to candidates, so they
-    change nothing, and three hash joins cost less than asking each owned thing whether it
-    has a candidate."""
+    outcome), so it is not logged, and it vanishes with the stage. Owners of things nobody
+    flattred are in it too; the split only ever joins it to candidates, so they change
+    nothing, and three hash joins cost less than asking each owned thing whether it has a
+    candidate."""
     giving = (
         f"JOIN {GIVERS} g ON g.user_id = o.user_id AND g.active_giver = %(true)s"
         if ctx.receive_requires_giving
