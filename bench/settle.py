@@ -797,8 +797,8 @@ def _explain(connection, stage: str, sql: str, params) -> str:
         with psycopg.ClientCursor(connection.connection) as cursor:
             cursor.execute("SAVEPOINT bench_explain")
             t = time.perf_counter()
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params) if params is not None else \
-                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, WAL) " + sql, params) if params is not None else \
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, WAL) " + sql)
             lines = [row[0] for row in cursor.fetchall()]
             seconds = time.perf_counter() - t
             cursor.execute("ROLLBACK TO SAVEPOINT bench_explain")

@@ -297,6 +297,31 @@ def test_nobody_is_paid_from_their_own_funds():
     call_command("ledger", "check", stdout=StringIO())
 
 
+@override_settings(RECEIVE_REQUIRES_GIVING=False)
+@pytest.mark.parametrize("place", [0, 1, 2])
+def test_nobody_is_paid_from_their_own_funds_whatever_their_place_among_three_owners(place):
+    """The split compares a giver with their thing's lowest and highest eligible owner ids and
+    looks up only the owners in between: the giver-owner is caught as the lowest, the middle and
+    the highest of three."""
+    from ruisseau.things.services import set_owners
+
+    before = [factories.user() for _ in range(place)]
+    giver = factories.user(budget_cents=1_000, funds_cents=5_000)
+    owners = [*before, giver, *(factories.user() for _ in range(2 - place))]
+    assert [u.id for u in owners] == sorted(u.id for u in owners)
+    thing = flattrs.flattr_url(giver.id, "https://three.example/post", now=at(day=2)).thing
+    settle()
+    set_owners(thing.id, {u.id: w for u, w in zip(owners, (3_000, 3_000, 4_000), strict=True)}, now=at(PERIOD + 1))
+    for owner in owners:
+        verify_owner(thing.id, owner.id, method=OwnerVerification.OPERATOR, now=at(PERIOD + 1))
+    flattrs.flattr_thing(giver.id, factories.thing(factories.user()).id, now=at(PERIOD + 1, day=3))
+    settle(PERIOD + 1)
+    assert [accounts.earnings_cents(u.id) for u in owners] == [0, 0, 0]
+    assert Pledge.objects.get(thing=thing).state == PledgeState.WAITING
+    assert giver_period(giver.id, PERIOD + 1).statement.payable_count == 1
+    call_command("ledger", "check", stdout=StringIO())
+
+
 def test_settlement_waits_a_grace_period_after_midnight():
     worked_example()
     with pytest.raises(InvalidInput, match="still open"):

@@ -107,7 +107,7 @@ def _lock_and_check(account: str) -> None:
                 SELECT credit_account_id, amount_cents FROM {_BATCH}
             ) legs GROUP BY account_id ORDER BY account_id"""
     )
-    analyze(_DELTAS)
+    analyze(_DELTAS, sample=10)
     allowed = ", ".join(f"'{kind}'" for kind in MAY_GO_NEGATIVE)
     # Row locks in id order, as everywhere else; SQLite already holds its single write lock.
     lock = " ORDER BY a.id FOR UPDATE OF a" if is_postgres() else ""

@@ -66,18 +66,6 @@ class GiverStatement(models.Model):
         indexes = [models.Index(fields=["period"], name="giver_statement_by_period")]
 
 
-class EligibleOwner(models.Model):
-    """Owners who could be paid in the period, with their weights (snapshot of the run)."""
-
-    period = models.DateField()
-    thing = models.ForeignKey(Thing, **DERIVED)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, **DERIVED)
-    weight_bps = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["period", "thing", "user"], name="eligible_owner_once")]
-
-
 class ThingRevenue(models.Model):
     """What one owner received for one thing in one period."""
 

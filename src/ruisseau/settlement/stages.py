@@ -2,9 +2,8 @@
 
 Every stage runs in its own transaction together with the run's progress marker, so a crash
 leaves either the stage done or no trace of it; the run resumes at the first stage not done.
-Later stages read only what earlier stages recorded (statements, eligible owners), never the
-live balances or owner lists again, so a resumed run computes exactly what an uninterrupted one
-would.
+Later stages read only what earlier stages recorded (the statements), never the live balances
+or owner lists again, so a resumed run computes exactly what an uninterrupted one would.
 """
 
 from __future__ import annotations
@@ -21,11 +20,11 @@ from ruisseau.flattrs.models import Flattr, Pledge, PledgeState
 from ruisseau.ledger import bulk
 from ruisseau.ledger.models import Account, AccountKind, Reason
 from ruisseau.periods import Period
-from ruisseau.settlement.models import EligibleOwner, GiverStatement, ThingRevenue
+from ruisseau.settlement.models import GiverStatement, ThingRevenue
 from ruisseau.things.models import Thing, ThingOwner
 
 F, P_, U, A = Flattr._meta.db_table, Pledge._meta.db_table, User._meta.db_table, Account._meta.db_table
-G, E, R = GiverStatement._meta.db_table, EligibleOwner._meta.db_table, ThingRevenue._meta.db_table
+G, R = GiverStatement._meta.db_table, ThingRevenue._meta.db_table
 O, T = ThingOwner._meta.db_table, Thing._meta.db_table
 
 
@@ -70,7 +69,8 @@ CANDIDATES = f"""
 # Temporary tables of one split. They are dropped at its end; after an error they vanish with
 # the rollback (DDL is transactional on both databases).
 KEYS, GIVERS, RANKED = "ruisseau_settle_keys", "ruisseau_settle_givers", "ruisseau_settle_ranked"
-_TEMPORARY = (KEYS, GIVERS, RANKED)
+E = "ruisseau_settle_eligible"
+_TEMPORARY = (KEYS, GIVERS, E, RANKED)
 
 
 def materialise(ctx: RunContext) -> None:
@@ -94,7 +94,7 @@ def split(ctx: RunContext) -> None:
     analyze(G)  # the revenue joins this period's 10^5 statements; unanalysed, it looks empty
     _thing_revenue(params)
     _pledges(ctx, params)
-    for table in (GIVERS, RANKED):
+    for table in (GIVERS, E, RANKED):
         execute(f"DROP TABLE {table}")
     analyze(R)  # the ledger stage reads it
 
@@ -107,7 +107,7 @@ def _snapshot_givers(params: dict) -> None:
             SELECT c.user_id, MAX(c.made_in_p) AS made_in_p FROM ({CANDIDATES}) c GROUP BY c.user_id""",
         params,
     )
-    analyze(KEYS)  # so that the join below is planned for 10^5 givers, not a guessed 200
+    analyze(KEYS, sample=10)  # so that the join below is planned for 10^5 givers, not a guessed 200
     execute(
         f"""CREATE TEMP TABLE {GIVERS} AS
             SELECT k.user_id, u.budget_cents, COALESCE(a.balance_cents, 0) AS funds_cents,
@@ -118,33 +118,35 @@ def _snapshot_givers(params: dict) -> None:
     )
     execute(f"DROP TABLE {KEYS}")
     execute(f"CREATE UNIQUE INDEX {GIVERS}_user ON {GIVERS} (user_id)")
-    analyze(GIVERS)
+    analyze(GIVERS, sample=10)
 
 
 def _snapshot_eligible_owners(ctx: RunContext, params: dict) -> None:
-    """Verified, active owners of things with candidate flattrs — and, with give-to-receive on,
-    only those who are active givers of P (which does not depend on the split itself). "Has a
-    candidate" is asked per owned thing through the (thing, period) and (state, thing) indexes:
-    cheaper than listing the thing of each of the 10^6 candidates."""
+    """Verified, active owners of enabled things — and, with give-to-receive on, only those who
+    are active givers of P (which does not depend on the split itself).
+
+    A temporary table: only this stage reads it (the statements and revenue record the
+    outcome), so it is not logged, and it vanishes with the stage. Owners of things nobody
+    flattred are in it too; the split only ever joins it to candidates, so they change
+    nothing, and three hash joins cost less than asking each owned thing whether it has a
+    candidate."""
     giving = (
-        f"AND EXISTS (SELECT 1 FROM {GIVERS} g WHERE g.user_id = o.user_id AND g.active_giver = %(true)s)"
+        f"JOIN {GIVERS} g ON g.user_id = o.user_id AND g.active_giver = %(true)s"
         if ctx.receive_requires_giving
         else ""
     )
     execute(
-        f"""INSERT INTO {E} (period, thing_id, user_id, weight_bps)
-            SELECT %(p)s, o.thing_id, o.user_id, o.weight_bps FROM {O} o
+        f"""CREATE TEMP TABLE {E} AS
+            SELECT o.thing_id, o.user_id, o.weight_bps FROM {O} o
             JOIN {T} t ON t.id = o.thing_id AND t.disabled = %(false)s
             JOIN {U} u ON u.id = o.user_id AND u.is_active = %(true)s AND u.closed_at IS NULL
-            WHERE o.verified = %(true)s
-              AND (EXISTS (SELECT 1 FROM {F} f WHERE f.thing_id = o.thing_id AND f.period = %(p)s)
-                   OR EXISTS (SELECT 1 FROM {P_} pl JOIN {F} f ON f.id = pl.flattr_id
-                              WHERE pl.thing_id = o.thing_id AND pl.state = %(waiting)s
-                                AND pl.since_period < %(p)s))
-              {giving}""",
+            {giving}
+            WHERE o.verified = %(true)s""",
         params,
     )
-    analyze(E)
+    # SQLite joins through indexes only (the revenue's per-thing weights took minutes without it).
+    execute(f"CREATE UNIQUE INDEX {E}_thing_user ON {E} (thing_id, user_id)")
+    analyze(E, sample=10)
 
 
 def _rank_candidates(params: dict) -> None:
@@ -152,21 +154,28 @@ def _rank_candidates(params: dict) -> None:
     and its giver is not one (a giver who became an owner of a thing after flattring it is never
     paid from their own funds: that flattr waits, then lapses), and ``multi`` when the thing has
     several eligible owners. ``rnk`` orders a giver's payable flattrs by time, then id: the
-    earliest get the leftover cents."""
+    earliest get the leftover cents.
+
+    "The giver is an owner" is asked of the thing's lowest and highest eligible owner ids, read
+    in the one join per candidate; only a thing with three or more eligible owners needs a
+    look-up in the eligible owners' index."""
     execute(
         f"""CREATE TEMP TABLE {RANKED} AS
             SELECT x.id, x.user_id, x.thing_id, x.made_in_p, x.payable, x.multi,
                    ROW_NUMBER() OVER (PARTITION BY x.user_id, x.payable ORDER BY x.created_at, x.id) AS rnk
             FROM (SELECT c.id, c.user_id, c.thing_id, c.created_at, c.made_in_p,
-                         CASE WHEN w.owners IS NOT NULL AND s.user_id IS NULL THEN 1 ELSE 0 END AS payable,
+                         CASE WHEN w.owners IS NULL OR c.user_id = w.lowest OR c.user_id = w.highest THEN 0
+                              WHEN w.owners <= 2 THEN 1
+                              WHEN EXISTS (SELECT 1 FROM {E} s WHERE s.thing_id = c.thing_id
+                                                                  AND s.user_id = c.user_id) THEN 0
+                              ELSE 1 END AS payable,
                          CASE WHEN w.owners > 1 THEN 1 ELSE 0 END AS multi
                   FROM ({CANDIDATES}) c
-                  LEFT JOIN (SELECT thing_id, COUNT(*) AS owners FROM {E} WHERE period = %(p)s
-                             GROUP BY thing_id) w ON w.thing_id = c.thing_id
-                  LEFT JOIN {E} s ON s.period = %(p)s AND s.thing_id = c.thing_id AND s.user_id = c.user_id) x""",
+                  LEFT JOIN (SELECT thing_id, COUNT(*) AS owners, MIN(user_id) AS lowest, MAX(user_id) AS highest
+                             FROM {E} GROUP BY thing_id) w ON w.thing_id = c.thing_id) x""",
         params,
     )
-    analyze(RANKED)
+    analyze(RANKED, sample=10)
 
 
 def _giver_statements(params: dict) -> None:
@@ -211,7 +220,7 @@ def _thing_revenue(params: dict) -> None:
                 WHERE r.payable = 1),
             grouped AS (SELECT thing_id, amount, COUNT(*) AS cnt, CAST(SUM(cents) AS BIGINT) AS total
                         FROM amounts GROUP BY thing_id, amount),
-            weights AS (SELECT thing_id, SUM(weight_bps) AS total FROM {E} WHERE period = %(p)s
+            weights AS (SELECT thing_id, SUM(weight_bps) AS total FROM {E}
                         GROUP BY thing_id HAVING COUNT(*) > 1),
             owner_base AS (
                 SELECT gr.thing_id, gr.amount, gr.cnt, e.user_id,
@@ -220,7 +229,7 @@ def _thing_revenue(params: dict) -> None:
                                           ORDER BY gr.amount * e.weight_bps %% w.total DESC, e.user_id) AS rrank
                 FROM grouped gr
                 JOIN weights w ON w.thing_id = gr.thing_id
-                JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
+                JOIN {E} e ON e.thing_id = gr.thing_id
                 WHERE gr.amount >= 0),
             owner_cents AS (
                 SELECT thing_id, user_id, cnt,
@@ -229,7 +238,7 @@ def _thing_revenue(params: dict) -> None:
                 FROM owner_base)
             SELECT %(p)s, thing_id, user_id, cnt, total FROM (
                 SELECT gr.thing_id, e.user_id, gr.cnt, gr.total
-                FROM grouped gr JOIN {E} e ON e.period = %(p)s AND e.thing_id = gr.thing_id
+                FROM grouped gr JOIN {E} e ON e.thing_id = gr.thing_id
                 WHERE gr.amount = -1
                 UNION ALL
                 SELECT thing_id, user_id, CAST(SUM(cnt) AS BIGINT), CAST(SUM(cnt * cents) AS BIGINT)

@@ -17,7 +17,8 @@ def forwards(apps, schema_editor):
         if new == 1 and run.stages_done in (2, 3):
             # Snapshots committed but the split not: the new split stage writes them again.
             apps.get_model("settlement", "GiverStatement").objects.filter(period=run.period).delete()
-            apps.get_model("settlement", "EligibleOwner").objects.filter(period=run.period).delete()
+            if "eligibleowner" in apps.all_models["settlement"]:  # gone since 0003 (tests call this with today's models)
+                apps.get_model("settlement", "EligibleOwner").objects.filter(period=run.period).delete()
         run_model.objects.filter(id=run.id).update(stages_done=new)
     run_model.objects.filter(status="done").update(stages_done=3)
 
