@@ -7,14 +7,17 @@ flattrs table once; the counts shown on the page are computed for the page's row
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.utils.functional import cached_property
 
 from ruisseau.flattrs.models import Flattr
 from ruisseau.periods import Period
 from ruisseau.things.models import Tag, Thing
 
 
-def search(*, q: str = "", category: str = "", language: str = "", sort: str = "trending", period: Period):
+def matching(*, q: str = "", category: str = "", language: str = "") -> QuerySet[Thing]:
+    """The visible things the filters select, unordered: what the page count counts."""
     things = Thing.objects.filter(hidden=False)
     if category:
         things = things.filter(category=category)
@@ -23,13 +26,33 @@ def search(*, q: str = "", category: str = "", language: str = "", sort: str = "
     for word in q.split()[:8]:
         tagged = Tag.objects.filter(things=OuterRef("pk"), name__iexact=word)
         things = things.filter(Q(title__icontains=word) | Q(description__icontains=word) | Exists(tagged))
+    return things
+
+
+def ordered(things: QuerySet[Thing], *, sort: str = "trending", period: Period) -> QuerySet[Thing]:
+    """``things`` by sort. A thing's rank is the number of its flattrs, this period's for
+    trending: the join is restricted to the period's flattrs, not every flattr ever made, which
+    would cost more with each month the site runs."""
     if sort == "newest":
         return things.order_by("-created_at", "-id")
     if sort == "flattred":
         return things.annotate(rank=Count("flattrs")).order_by("-rank", "-created_at", "-id")
-    return things.annotate(rank=Count("flattrs", filter=Q(flattrs__period=period.first_day))).order_by(
-        "-rank", "-created_at", "-id"
-    )
+    this_period = FilteredRelation("flattrs", condition=Q(flattrs__period=period.first_day))
+    return (things.annotate(period_flattrs=this_period).annotate(rank=Count("period_flattrs"))
+            .order_by("-rank", "-created_at", "-id"))
+
+
+class CountedPaginator(Paginator):
+    """Pages of an ordered queryset, counted on the unordered one: Django would count the
+    annotated queryset, rank subqueries and all."""
+
+    def __init__(self, object_list, per_page: int, counted: QuerySet):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self) -> int:
+        return self.counted.count()
 
 
 def counts_for(thing_ids: list[int], period: Period) -> dict[int, tuple[int, int]]:

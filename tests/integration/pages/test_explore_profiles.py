@@ -55,6 +55,19 @@ def test_filters_by_category_and_language(client, catalogue):
     assert bad.status_code == 200 and "Some filters were not understood" in bad.content.decode()
 
 
+def test_the_lists_show_the_choice_in_the_visitors_language(client, catalogue):
+    page = client.get("/explore/?category=audio&sort=newest").content.decode()
+    assert '<option value="audio" selected>' in page and '<option value="newest" selected>' in page
+    assert '<option value="text" selected>' not in page and ">All languages<" in page
+    french = client.get("/explore/?category=audio", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<option value="audio" selected>' in french and ">Toutes les langues<" in french
+    plain = client.get("/explore/").content.decode()  # kept renderings never leak a choice or a language
+    assert 'value="audio" selected' not in plain and 'value="newest" selected' not in plain
+    assert ">All languages<" in plain
+    odd = client.get("/explore/?category=%22%3E%3Cb%3E").content.decode()
+    assert '"><b>' not in odd and "Some filters were not understood" in odd
+
+
 def test_sorts(client, catalogue):
     assert titles(client.get("/explore/?sort=trending"))[0] == "Chanson du ruisseau"
     assert titles(client.get("/explore/?sort=flattred"))[0] == "A parser"  # 4 flattrs over two months

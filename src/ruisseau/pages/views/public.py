@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -20,21 +19,19 @@ def explore(request):
     form = ExploreForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     period = Period.containing(timezone.now())
-    things = explore_query.search(
-        q=filters.get("q", ""),
-        category=filters.get("category", ""),
-        language=filters.get("language", ""),
-        sort=filters.get("sort") or "trending",
-        period=period,
-    ).prefetch_related("tags")
-    page = Paginator(things, PER_PAGE).get_page(request.GET.get("page"))
+    found = explore_query.matching(
+        q=filters.get("q", ""), category=filters.get("category", ""), language=filters.get("language", ""))
+    things = explore_query.ordered(found, sort=filters.get("sort") or "trending", period=period)
+    paginator = explore_query.CountedPaginator(things.prefetch_related("tags"), PER_PAGE, found)
+    page = paginator.get_page(request.GET.get("page"))
     counts = explore_query.counts_for([t.id for t in page], period)
     for thing in page:
         thing.period_count, thing.total_count = counts.get(thing.id, (0, 0))
         thing.category_words = category_label(thing.category)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "pages/explore.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "pages/explore.html",
+                  {"form": form, "selects": form.selects(), "page": page, "query": query.urlencode()})
 
 
 def profile(request, username: str):
