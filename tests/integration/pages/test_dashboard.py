@@ -99,7 +99,9 @@ def test_pledges_say_what_they_wait_for(signed_in, giver, creator):
     settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
     page = signed_in.get("/dashboard/").content.decode()
     assert "Unproven" in page and "its creator to claim it and prove it is theirs" in page
-    assert str(PERIOD + 5) in page  # lapses after six chances
+    pledges = page.split('id="pledges"', 1)[1].split('id="subscriptions"', 1)[0]
+    lapses = (PERIOD + 5).first_day
+    assert f"<td>{lapses:%B %Y}</td>" in pledges  # lapses after six chances, the month written out
 
 
 def test_past_month_shows_where_the_money_went_to_the_cent(signed_in, things, giver, creator):
