@@ -2,29 +2,12 @@
 so an edit in the back-office obeys the same rules as a click (an open period only, never a
 settled flattr, never a pledge settlement has not resolved)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _, ngettext
 
-from ruisseau.errors import RuisseauError
 from ruisseau.flattrs import services, subscriptions
 from ruisseau.flattrs.models import Flattr, Pledge, Subscription
 from ruisseau.ledger.admin import MoneyActionsAdmin, ReadOnlyAdmin
-
-
-def _apply(modeladmin, request, queryset, action, done_message) -> None:
-    """Run a service on each selected row; report how many worked and why the others did not."""
-    done, refused = 0, []
-    for obj in queryset:
-        try:
-            action(obj)
-        except RuisseauError as error:
-            refused.append(f"#{obj.pk}: {error}")
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message(done), messages.SUCCESS)
-    for reason in refused:
-        modeladmin.message_user(request, reason, messages.ERROR)
 
 
 @admin.register(Flattr)
@@ -37,8 +20,8 @@ class FlattrAdmin(MoneyActionsAdmin):
     @admin.action(description=_("Take back the selected flattrs (open period or waiting pledge only)"),
                   permissions=["move_money"])
     def take_back(self, request, queryset):
-        _apply(self, request, queryset, lambda f: services.take_back(f.user_id, f.id),
-               lambda n: ngettext("%(n)d flattr taken back.", "%(n)d flattrs taken back.", n) % {"n": n})
+        self.apply_each(request, queryset, lambda f: services.take_back(f.user_id, f.id),
+                        lambda n: ngettext("%(n)d flattr taken back.", "%(n)d flattrs taken back.", n) % {"n": n})
 
 
 @admin.register(Pledge)
@@ -57,6 +40,6 @@ class SubscriptionAdmin(MoneyActionsAdmin):
 
     @admin.action(description=_("Cancel the selected subscriptions"), permissions=["move_money"])
     def cancel(self, request, queryset):
-        _apply(self, request, queryset.filter(cancelled_at__isnull=True),
-               lambda s: subscriptions.cancel(s.user_id, s.id),
-               lambda n: ngettext("%(n)d subscription cancelled.", "%(n)d subscriptions cancelled.", n) % {"n": n})
+        self.apply_each(request, queryset.filter(cancelled_at__isnull=True),
+                        lambda s: subscriptions.cancel(s.user_id, s.id),
+                        lambda n: ngettext("%(n)d subscription cancelled.", "%(n)d subscriptions cancelled.", n) % {"n": n})

@@ -1,7 +1,8 @@
 """The ledger in the back-office: visible, never editable."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from ruisseau.errors import RuisseauError
 from ruisseau.ledger.models import Account, Journal, Transfer
 
 
@@ -23,6 +24,20 @@ class MoneyActionsAdmin(ReadOnlyAdmin):
 
     def has_move_money_permission(self, request) -> bool:
         return request.user.has_perm(f"{self.opts.app_label}.change_{self.opts.model_name}")
+
+    def apply_each(self, request, rows, action, done_message) -> None:
+        """Run a service on each selected row, in id order; say how many it changed, and for
+        each row it refused, why (the service's own message)."""
+        done = 0
+        for row in rows.order_by("pk"):
+            try:
+                action(row)
+            except RuisseauError as error:
+                self.message_user(request, f"#{row.pk}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done), messages.SUCCESS)
 
 
 @admin.register(Account)

@@ -102,11 +102,5 @@ class PayoutAdmin(MoneyActionsAdmin):
         self._finish(request, queryset, lambda payout_id: payouts.mark_failed(payout_id, "returned by the bank"))
 
     def _finish(self, request, queryset, action):
-        done = 0
-        for payout_id in queryset.order_by("id").values_list("id", flat=True):
-            try:
-                action(payout_id)
-                done += 1
-            except RuisseauError as error:
-                self.message_user(request, f"Payout {payout_id}: {error.message}", messages.ERROR)
-        self.message_user(request, _("%(count)s payout(s) updated.") % {"count": done})
+        self.apply_each(request, queryset, lambda payout: action(payout.id),
+                        lambda n: _("%(count)s payout(s) updated.") % {"count": n})

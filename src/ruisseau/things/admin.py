@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
 from ruisseau.ledger.admin import MoneyActionsAdmin
@@ -55,14 +55,9 @@ class ThingOwnerAdmin(MoneyActionsAdmin):
     @admin.action(description=gettext_lazy("Verify the selected owners (checked by an operator)"),
                   permissions=["move_money"])
     def verify(self, request, queryset):
-        count = 0
-        for owner in queryset.filter(verified=False):
-            verify_owner(owner.thing_id, owner.user_id, method=OwnerVerification.OPERATOR)
-            count += 1
-        self.message_user(
-            request, ngettext("%(n)d owner verified.", "%(n)d owners verified.", count) % {"n": count},
-            messages.SUCCESS,
-        )
+        self.apply_each(request, queryset.filter(verified=False),
+                        lambda o: verify_owner(o.thing_id, o.user_id, method=OwnerVerification.OPERATOR),
+                        lambda n: ngettext("%(n)d owner verified.", "%(n)d owners verified.", n) % {"n": n})
 
 
 admin.site.register(Tag)
