@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 
 from ruisseau.db import prepared_cursor
-
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.ledger.models import Account, AccountKind, Transfer
 from ruisseau.pages.value import current_split
@@ -92,7 +91,7 @@ class Dashboard:
     budget_cents: int
     funds_cents: int
     earnings_cents: int
-    flattrs: list[tuple]  # FlattrRow's fields, in this order: the page shown, newest first
+    flattrs: list[FlattrRow]  # the page shown, newest first
     flattr_page: Page  # of range(flattr_count): numbers and links only
     split: GiverSplit
     pledges: list[PledgeRow]
@@ -150,8 +149,8 @@ def _statements() -> dict[str, str]:
 def _rest_statement(tables: dict[str, str]) -> str:
     """Balances, waiting pledges, running subscriptions, the last statements and the number of
     this period's flattrs in one statement: on PostgreSQL each statement costs a round trip, about
-    as much as the whole query here. The five parts share one row shape — (part, id, thing_id, title, kind, day, moment, flag, n1, n2, n3)
-    — and are put in order in Python. The NULLs are typed: PostgreSQL gives a column the type of
+    as much as the whole query here. The five parts share one row shape — (part, id, thing_id,
+    title, kind, day, moment, flag, n1, n2, n3) — and are put in order in Python. The NULLs are typed: PostgreSQL gives a column the type of
     its first branch."""
 
     def null(model, name: str) -> str:
@@ -210,7 +209,7 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
         flattrs = []
         if flattr_count:
             cursor.execute(_statements()["flattrs"], [user.id, day, FLATTRS_PER_PAGE, flattr_page.start_index() - 1])
-            flattrs = cursor.fetchall()  # FlattrRow's fields; plain tuples cost half as much as named ones
+            flattrs = [FlattrRow(*row) for row in cursor.fetchall()]
     pledges.sort(key=lambda p: (p.since_period, p.flattr_id))
     subscriptions.sort(key=lambda s: s[:2])  # created_at (datetimes, or SQLite's text, which sorts alike), id
     statements.sort(key=lambda s: s.period, reverse=True)

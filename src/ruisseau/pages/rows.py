@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 
 def flattr_rows_html(flattrs: list, value_text: str) -> SafeString:
-    """The ``<tr>`` rows for ``flattrs`` (tuples of giver_reads.FlattrRow's fields, in display order)."""
+    """The ``<tr>`` rows for ``flattrs`` (giver_reads.FlattrRow, in display order)."""
     thing_url = reverse("pages:thing", args=[1]).rsplit("1/", 1)[0] + "{}/"
     value = escape(value_text)
     no_owner = escape(_("no verified owner yet: will wait as a pledge"))
