@@ -34,6 +34,15 @@ def format_money(cents: int, currency: str, language: str | None) -> str:
     return f"{sign}{units:,}.{rest:02d} {symbol}"
 
 
+def format_local(cents: int) -> str:
+    """An amount in the site's currency, as the active language writes it: what pages and the
+    translated messages show (the ``cents`` template filter is this function)."""
+    from django.conf import settings
+    from django.utils.translation import get_language
+
+    return format_money(cents, settings.CURRENCY, get_language())
+
+
 def decimal_mark(language: str | None) -> str:
     """The mark between units and cents in ``language``: a comma in French, else a point."""
     return "," if (language or "en").lower().startswith("fr") else "."

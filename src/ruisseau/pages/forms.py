@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy as _
 
 from ruisseau.errors import InvalidInput
-from ruisseau.money import decimal_mark, parse_amount
+from ruisseau.money import decimal_mark, format_local, parse_amount
 from ruisseau.pages.wording import category_choices, language_choices
 
 SUBSCRIPTION_CHOICES = [("3", _("3 months")), ("6", _("6 months")), ("12", _("12 months")), ("open", _("Until I cancel"))]
@@ -37,10 +37,8 @@ class BudgetForm(forms.Form):
         cents = self.cleaned_data["budget"]
         low, high = settings.MIN_BUDGET_CENTS, settings.MAX_BUDGET_CENTS
         if not low <= cents <= high:
-            from ruisseau.web.templatetags.money import cents as show
-
             raise forms.ValidationError(
-                _("The monthly budget must be between %(low)s and %(high)s.") % {"low": show(low), "high": show(high)},
+                _("The monthly budget must be between %(low)s and %(high)s.") % {"low": format_local(low), "high": format_local(high)},
                 code="range",
             )
         return cents

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from text_unidecode import unidecode
@@ -27,7 +27,7 @@ from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.ledger import accounts, services as ledger
 from ruisseau.ledger.errors import IdempotencyConflict
 from ruisseau.ledger.models import AccountKind, Reason
-from ruisseau.money import format_money, require_cents
+from ruisseau.money import format_local, require_cents
 from ruisseau.payments.models import Payout, PayoutDetails, PayoutStatus
 from ruisseau.payments.providers import PayoutLine, get_payout_channel
 from ruisseau.payments.services import require_unflagged
@@ -101,8 +101,8 @@ def request_payout(user_id: int, amount_cents: int, *, idempotency_key: str, now
     if amount_cents < settings.MIN_PAYOUT_CENTS:
         raise InvalidInput(
             _("Payouts start at %(minimum)s; you asked for %(amount)s.") % {
-                "minimum": _amount(settings.MIN_PAYOUT_CENTS),
-                "amount": _amount(amount_cents)},
+                "minimum": format_local(settings.MIN_PAYOUT_CENTS),
+                "amount": format_local(amount_cents)},
             code="below_minimum_payout",
         )
     details = details_of(user_id)
@@ -117,8 +117,8 @@ def request_payout(user_id: int, amount_cents: int, *, idempotency_key: str, now
     if amount_cents > earnings_available:
         raise InvalidInput(
             _("You have %(earnings)s of earnings; you cannot be paid %(amount)s.") % {
-                "earnings": _amount(earnings_available),
-                "amount": _amount(amount_cents)},
+                "earnings": format_local(earnings_available),
+                "amount": format_local(amount_cents)},
             code="insufficient_earnings",
         )
     try:
@@ -194,8 +194,3 @@ def _finish(payout_id: int, *, paid: bool, reason: str, now: datetime | None) ->
         payout.status, payout.completed_at, payout.failure_reason = target, now, reason[:300]
         payout.save(update_fields=["status", "completed_at", "failure_reason"])
     return payout
-
-
-def _amount(cents: int) -> str:
-    # These messages are translated, so their amounts are written as the reader's language writes them.
-    return format_money(cents, settings.CURRENCY, get_language())

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
-from ruisseau.money import decimal_mark, format_money, parse_amount
+from ruisseau.money import decimal_mark, format_local, parse_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
@@ -45,23 +45,23 @@ def webhook(request, provider):
 def card_topup(request):
     user = request.user
     saved = cards.saved_card(user.id)
-    rows = [{"months": s.months, "amount": _money(s.amount_cents), "amount_euros": _euros(s.amount_cents),
-             "fee": _money(s.fee_cents), "fee_percent": s.fee_percent.replace(".", decimal_mark(get_language())), "total": _money(s.total_cents)}
+    rows = [{"months": s.months, "amount": format_local(s.amount_cents), "amount_euros": _euros(s.amount_cents),
+             "fee": format_local(s.fee_cents), "fee_percent": s.fee_percent.replace(".", decimal_mark(get_language())), "total": format_local(s.total_cents)}
             for s in fees.suggestions(user.budget_cents)]
     context = {
         "enabled": hasattr(get_provider(), "start_card_setup"),
         "stripe_js_url": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
         "suggestions": rows,
-        "budget": _money(user.budget_cents),
-        "funds": _money(accounts.funds_cents(user.id)),
+        "budget": format_local(user.budget_cents),
+        "funds": format_local(accounts.funds_cents(user.id)),
         "saved": saved if saved and saved.card_reference else None,
         "attempt_key": secrets.token_urlsafe(16),
         "fee_bps": settings.CARD_FEE_BPS,
         "fee_percent": _percent(settings.CARD_FEE_BPS),
-        "fee_fixed": _money(settings.CARD_FEE_FIXED_CENTS),
+        "fee_fixed": format_local(settings.CARD_FEE_FIXED_CENTS),
         "fee_fixed_cents": settings.CARD_FEE_FIXED_CENTS,
-        "auto_amount": _money(saved.auto_topup_cents) if saved else "",
+        "auto_amount": format_local(saved.auto_topup_cents) if saved else "",
         "auto_form": AutoTopUpForm(initial={"amount": _euros(saved.auto_topup_cents) if saved and saved.auto_topup_cents else ""}),
     }
     response = render(request, "payments/card_topup.html", context)
@@ -117,7 +117,7 @@ def card_pay(request):
         return JsonResponse({"status": "failed", "message": _("The request was not understood.")}, status=400)
     if payment.status == PaymentStatus.SUCCEEDED:
         return JsonResponse({"status": "succeeded", "message": _("%(amount)s were added to your funds.") % {
-            "amount": _money(payment.amount_cents)}})
+            "amount": format_local(payment.amount_cents)}})
     if result is not None and result.status == ChargeStatus.REQUIRES_ACTION:
         if data.get("finish"):  # the bank's window was closed without an answer
             return JsonResponse({"status": "failed", "message": _(
@@ -166,16 +166,16 @@ def payout_request(request):
             payout = payouts.request_payout(user.id, form.cleaned_data["amount_cents"],
                                             idempotency_key=form.cleaned_data["attempt_key"])
             message = _("Payout of %(amount)s requested; it is sent with the next bank transfer.") % {
-                "amount": _money(payout.amount_cents)}
+                "amount": format_local(payout.amount_cents)}
             form = PayoutRequestForm()
         except RuisseauError as error:
             form.add_error(None, error.message)
     return render(request, "payments/payout_request.html", {
         "form": form, "message": message,
-        "earnings": _money(accounts.earnings_cents(user.id)),
-        "minimum": _money(settings.MIN_PAYOUT_CENTS),
+        "earnings": format_local(accounts.earnings_cents(user.id)),
+        "minimum": format_local(settings.MIN_PAYOUT_CENTS),
         "details": payouts.details_of(user.id),
-        "payouts": [{"created_at": p.created_at, "amount": _money(p.amount_cents), "status": p.get_status_display()}
+        "payouts": [{"created_at": p.created_at, "amount": format_local(p.amount_cents), "status": p.get_status_display()}
                     for p in user.payouts.order_by("-created_at")[:20]],
         "attempt_key": secrets.token_urlsafe(16),
     }, status=400 if form.errors else 200)
@@ -186,9 +186,6 @@ def _percent(bps: int) -> str:
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".").replace(".", decimal_mark(get_language()))
 
 
-def _money(cents: int) -> str:
-    # The site's one way of writing amounts (the `cents` template filter uses it too).
-    return format_money(cents, settings.CURRENCY, get_language())
 
 
 def _euros(cents: int) -> str:

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ruisseau.errors import RuisseauError
+from ruisseau.money import format_local
 from ruisseau.pages import giver_reads
 from ruisseau.pages.forms import AddFundsForm, MoveEarningsForm, new_token
 from ruisseau.pages.wording import ACCOUNTS, REASONS, explain, provider_reason
 from ruisseau.payments import services as payments
-from ruisseau.web.templatetags.money import cents
 
 
 def _funds(request, add_form=None, move_form=None, status=200):
@@ -60,13 +60,13 @@ def add_funds(request):
     except RuisseauError as error:
         if error.code == "invalid_amount":
             words = _("Add between %(low)s and %(high)s at a time.") % {
-                "low": cents(payments.MIN_TOPUP_CENTS), "high": cents(settings.MAX_TOPUP_CENTS)}
+                "low": format_local(payments.MIN_TOPUP_CENTS), "high": format_local(settings.MAX_TOPUP_CENTS)}
         else:
             words = explain(error, reason=provider_reason(error.message))
         # A fresh token: the declined or conflicting one would give the same answer again.
         fresh = _retry(AddFundsForm, request, words)
         return _funds(request, add_form=fresh, status=400)
-    messages.success(request, _("%(amount)s added to your funds.") % {"amount": cents(payment.amount_cents)})
+    messages.success(request, _("%(amount)s added to your funds.") % {"amount": format_local(payment.amount_cents)})
     return redirect("pages:funds")
 
 
@@ -83,5 +83,5 @@ def move_earnings(request):
         words = _("Move a positive amount.") if error.code == "invalid_amount" else explain(error)
         fresh = _retry(MoveEarningsForm, request, words)
         return _funds(request, move_form=fresh, status=400)
-    messages.success(request, _("%(amount)s moved from your earnings into your funds.") % {"amount": cents(amount)})
+    messages.success(request, _("%(amount)s moved from your earnings into your funds.") % {"amount": format_local(amount)})
     return redirect("pages:funds")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ruisseau.accounts import services as accounts
 from ruisseau.errors import InvalidInput, RuisseauError
 from ruisseau.flattrs import services as flattrs, subscriptions
+from ruisseau.money import format_local
 from ruisseau.pages import giver_reads
 from ruisseau.pages.forms import BudgetForm, amount_text
 from ruisseau.pages.rows import flattr_rows_html
@@ -20,7 +21,6 @@ from ruisseau.pages.views.common import back
 from ruisseau.pages.wording import explain
 from ruisseau.periods import Period
 from ruisseau.settlement.statements import giver_period
-from ruisseau.web.templatetags.money import cents
 
 
 def _dashboard(request, budget_form=None, status=200):
@@ -30,7 +30,7 @@ def _dashboard(request, budget_form=None, status=200):
     context = {
         "board": board,
         "budget_form": form,
-        "flattr_rows": flattr_rows_html(board.flattrs, cents(board.split.share_cents)),
+        "flattr_rows": flattr_rows_html(board.flattrs, format_local(board.split.share_cents)),
     }
     return render(request, "pages/dashboard.html", context, status=status)
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ruisseau import ratelimit
 from ruisseau.errors import RuisseauError
 from ruisseau.flattrs import services as flattrs, subscriptions
+from ruisseau.money import format_local
 from ruisseau.pages.forms import SubscribeForm
 from ruisseau.pages.rows import recent_flattrers_html
 from ruisseau.pages.thing_reads import thing_counts, thing_view
@@ -22,7 +23,6 @@ from ruisseau.pages.value import value_if_one_more_cents, value_now_cents
 from ruisseau.pages.views.common import back, wants_json
 from ruisseau.pages.wording import category_label, explain, language_label
 from ruisseau.periods import Period
-from ruisseau.web.templatetags.money import cents
 
 FLATTR_LIMIT_PER_MINUTE = 30
 
@@ -75,7 +75,7 @@ def _answer(request, thing_id: int, *, done: str = "", error: str = "", status: 
                     "pages/_counts.html", {"period_count": period_count, "total_count": total_count}
                 ),
                 period_flattrs=mine,
-                value=cents(value_now_cents(request.user.budget_cents, mine)),
+                value=format_local(value_now_cents(request.user.budget_cents, mine)),
             )
         return JsonResponse(body, status=status)
     if error:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import gettext as _
 
 from ruisseau.errors import NotFound, RuisseauError
-from ruisseau.money import format_money
+from ruisseau.money import format_local
 from ruisseau.things import proofs, sites
 from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod
 from ruisseau.widgets.site_reads import author_report, site_report
@@ -38,12 +37,8 @@ def site_list(request):
         ],
     })
     for row in context["memberships"]:
-        row["revenue"] = _amount(row.get("revenue_cents", 0))
+        row["revenue"] = format_local(row.get("revenue_cents", 0))
     return render(request, "widgets/sites.html", context, status=400 if "error" in context else 200)
-
-
-def _amount(cents: int) -> str:
-    return format_money(cents, settings.CURRENCY, get_language())
 
 
 def _proof_method_words() -> dict[str, str]:
@@ -85,7 +80,7 @@ def site_detail(request, site_id: int):
     context["method_label"] = method_words.get(site.method, site.method)
     report = site_report(site)
     for row in report["revenue"]:
-        row["amount"] = _amount(row["cents"] or 0)
+        row["amount"] = format_local(row["cents"] or 0)
     context.update(report)
     return render(request, "widgets/site.html", context, status=400 if "error" in context else 200)
 
