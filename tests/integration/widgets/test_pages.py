@@ -95,3 +95,21 @@ def test_proof_checks_are_rate_limited(client, page_server):
     statuses = [client.post(f"/thing/{thing.id}/verify/").status_code for _ in range(11)]
     assert statuses[:10] == [400] * 10 and statuses[10] == 429
     assert "Too many checks" in client.post(f"/thing/{thing.id}/verify/").content.decode()
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", ["inside <code>&lt;head&gt;</code>, then check", "in the page's <code>&lt;head&gt;</code>",
+            "home page's <code>&lt;head&gt;</code>"]),
+    ("fr", ["dans le <code>&lt;head&gt;</code> de la page, puis", "dans le <code>&lt;head&gt;</code> de la page</h2>",
+            "dans le <code>&lt;head&gt;</code> de la page d'accueil"]),
+])
+def test_instructions_name_the_head_element_in_words_the_browser_shows(client, language, words):
+    """A raw <head> in an instruction is taken for a tag by the browser, and the word vanishes."""
+    owner = factories.user("headowner")
+    thing = factories.thing(owner, url="https://blog.example/h")
+    client.force_login(owner)
+    client.post("/sites/", {"domain": "blog.example"})
+    bodies = [client.get(path, HTTP_ACCEPT_LANGUAGE=language).content.decode().split("<body", 1)[1] for path in (
+        f"/thing/{thing.id}/verify/", f"/thing/{thing.id}/snippets/", f"/sites/{Site.objects.get().id}/")]
+    assert [word for word in words if word not in "".join(bodies)] == []
+    assert ["<head>" in body for body in bodies] == [False, False, False]
