@@ -18,6 +18,7 @@ from ruisseau.things import sites
 from ruisseau.things.models import Thing
 from ruisseau.things.site_models import Site
 from tests import factories
+from tests.e2e.helpers import FITS_SCREEN, sign_in, watch_csp
 from tests.integration.widgets.servers import PageServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -162,3 +163,22 @@ def test_shared_blog_pays_each_author_for_their_own_post(live_server, page, blog
     assert (paid[("Ann one", "ann")], paid[("Ann one", "blogowner")]) == (214, 24)
     assert (paid[("Ben one", "ben")], paid[("Ben one", "blogowner")]) == (213, 24)
     assert all(result.ok for result in run_checks(LEDGER_CHECKS + SETTLEMENT_CHECKS))
+
+
+@pytest.mark.parametrize("width, height", [(1280, 900), (390, 844)])
+def test_snippets_and_verify_pages_fit_the_screen(live_server, browser, screenshots, width, height):
+    """The snippets are long lines of markup: they wrap inside their boxes, the page does not widen."""
+    owner = factories.user("fitowner")
+    thing = factories.thing(owner, url="https://blog.example/" + "a-rather-long-path/" * 6 + "?with=a&query=too")
+    context = browser.new_context(locale="en-GB", viewport={"width": width, "height": height})
+    sign_in(context, live_server, owner)
+    page = context.new_page()
+    try:
+        csp_problems = watch_csp(page)
+        for name in ("snippets", "verify"):
+            page.goto(f"{live_server.url}/thing/{thing.id}/{name}/")
+            page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
+            assert page.evaluate(FITS_SCREEN), (name, page.evaluate("document.documentElement.scrollWidth"))
+        assert csp_problems == []
+    finally:
+        context.close()

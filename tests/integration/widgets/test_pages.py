@@ -113,3 +113,17 @@ def test_instructions_name_the_head_element_in_words_the_browser_shows(client, l
         f"/thing/{thing.id}/verify/", f"/thing/{thing.id}/snippets/", f"/sites/{Site.objects.get().id}/")]
     assert [word for word in words if word not in "".join(bodies)] == []
     assert ["<head>" in body for body in bodies] == [False, False, False]
+
+
+def test_the_buttons_and_links_page_is_linked_from_the_owners_pages(client):
+    """The owner finds the snippets from the thing's page, the creator page and the verify page;
+    somebody else's thing page does not offer them."""
+    owner, reader = factories.user("linkowner"), factories.user("linkreader")
+    thing = factories.thing(owner, url="https://blog.example/linked")
+    snippets = f'href="/thing/{thing.id}/snippets/"'
+    client.force_login(owner)
+    for path in (f"/thing/{thing.id}/", "/creator/", f"/thing/{thing.id}/verify/"):
+        assert snippets in client.get(path).content.decode(), path
+    assert "Boutons et liens" in client.get("/creator/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    client.force_login(reader)
+    assert snippets not in client.get(f"/thing/{thing.id}/").content.decode()
