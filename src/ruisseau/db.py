@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, Error, connection, connections
+from django.db.models import CharField, Func
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -80,10 +82,54 @@ def _sha256_hex(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode()).hexdigest()
 
 
+def _folding_table() -> tuple[str, str]:
+    """Each capital and each accented letter of the Latin, Greek and Cyrillic alphabets, and the
+    small unaccented letter it folds to (É → e, Ç → c, Ά → α). Letters that fold to two (œ, ß)
+    stay as they are: SQL's translate() replaces one character with one."""
+    folded_from, folded_to = [], []
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x370, 0x530)]:
+        letter = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFKD", letter.lower()) if not unicodedata.combining(c))
+        if len(base) == 1 and base != letter:
+            folded_from.append(letter)
+            folded_to.append(base)
+    return "".join(folded_from), "".join(folded_to)
+
+
+FOLD_FROM, FOLD_TO = _folding_table()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text: str | None) -> str | None:
+    """``text`` without capitals or accents, exactly as ``Folded`` writes a column: "Le Vélo" → "le velo"."""
+    return None if text is None else text.translate(_FOLD)
+
+
+class Folded(Func):
+    """A text column folded as ``fold`` folds a word, on either database, for searches that ignore
+    case and accents ("velo" finds "Vélo"). PostgreSQL's translate() takes the same table as the
+    Python function SQLite calls, so both databases find the same rows (no unaccent extension
+    to install, no collation to depend on)."""
+
+    arity = 1
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # noqa: ARG002 (Func API)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"translate({sql}, %s, %s)", (*params, FOLD_FROM, FOLD_TO)
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # noqa: ARG002 (Func API)
+        connection.ensure_connection()
+        _register_sqlite_functions(None, connection)  # the connection may predate this module's import
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"ruisseau_fold({sql})", params
+
+
 @receiver(connection_created)
 def _register_sqlite_functions(sender, connection, **kwargs):  # noqa: ARG001 (signal API)
     if connection.vendor == "sqlite":
         connection.connection.create_function("ruisseau_sha256", 1, _sha256_hex, deterministic=True)
+        connection.connection.create_function("ruisseau_fold", 1, fold, deterministic=True)
 
 
 def analyze(*tables: str, sample: int | None = None) -> None:

@@ -14,6 +14,7 @@ from ruisseau.api.errors import invalid, not_found
 from ruisseau.flattrs.models import Flattr, Subscription
 from ruisseau.periods import Period
 from ruisseau.things.models import Thing
+from ruisseau.things.search import TEXT_COLUMNS, contains_word, words_match
 
 SORTS = ("relevance", "trend", "flattrs", "flattrs_month", "flattrs_week", "flattrs_day")
 _SORT_WINDOWS = {"flattrs_month": 30, "flattrs_week": 7, "flattrs_day": 1, "trend": 14}
@@ -135,9 +136,7 @@ def search(params: dict, *, caller_id: int | None) -> QuerySet[Thing]:
         visible |= Q(owners__user_id=caller_id)
     qs = things().filter(visible)
     if params.get("query"):
-        for word in params["query"].split()[:10]:
-            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word) | Q(url__icontains=word)
-                           | Q(tags__name=word.lower()))
+        qs = qs.filter(words_match(params["query"].split()[:10], columns=(*TEXT_COLUMNS, "url"), owner_names=False))
     if params.get("url"):
         qs = qs.filter(url__icontains=params["url"])
     if params.get("tags"):
@@ -162,7 +161,7 @@ def _sort(qs, sort: str, query: str):
     # relevance: the first word in the title ranks first, then popularity, then newest
     if query:
         first = query.split()[0]
-        qs = qs.annotate(in_title=Count("id", filter=Q(title__icontains=first), distinct=True))
+        qs = qs.annotate(in_title=Count("id", filter=Q(contains_word("title", first)), distinct=True))
         return qs.order_by("-in_title", "-n_flattrs", "-created_at", "-id")
     return qs.order_by("-n_flattrs", "-created_at", "-id")
 

@@ -1,19 +1,21 @@
 """Explore and search: the query behind /explore/.
 
-Filtering uses plain indexed columns (category, language, hidden) and ``icontains`` for the text;
-tags match through EXISTS so a thing is never listed twice. Sorting by flattr counts groups the
+Filtering uses plain indexed columns (category, language, hidden); the words are matched by
+``things.search`` (title, description, tags, owners' names; case and accents ignored) through
+EXISTS, so a thing is never listed twice. Sorting by flattr counts groups the
 flattrs table once; the counts shown on the page are computed for the page's rows only.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils.functional import cached_property
 
 from ruisseau.flattrs.models import Flattr
 from ruisseau.periods import Period
-from ruisseau.things.models import Tag, Thing
+from ruisseau.things.models import Thing
+from ruisseau.things.search import words_match
 
 
 def matching(*, q: str = "", category: str = "", language: str = "") -> QuerySet[Thing]:
@@ -23,9 +25,8 @@ def matching(*, q: str = "", category: str = "", language: str = "") -> QuerySet
         things = things.filter(category=category)
     if language:
         things = things.filter(language=language)
-    for word in q.split()[:8]:
-        tagged = Tag.objects.filter(things=OuterRef("pk"), name__iexact=word)
-        things = things.filter(Q(title__icontains=word) | Q(description__icontains=word) | Exists(tagged))
+    if q.split():
+        things = things.filter(words_match(q.split()[:8]))
     return things
 
 

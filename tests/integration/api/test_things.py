@@ -183,6 +183,9 @@ def test_search(api, token):
     assert result["total_items"] == 2 and result["items"] == 2 and result["page"] == 1
     assert {t["id"] for t in result["things"]} == {a.id, b.id}
     assert [t["id"] for t in api().get("/things/search", {"category": "images,video"}).json()["things"]] == [b.id]
+    # the same search as /explore/: case and accents ignored ("GAMÉ" finds "game")
+    assert {t["id"] for t in api().get("/things/search", {"query": "GAMÉ"}).json()["things"]} == {a.id, b.id}
+    assert [t["id"] for t in api().get("/things/search", {"query": "Rubý", "sort": "relevance"}).json()["things"]] == [a.id]
     assert [t["id"] for t in api().get("/things/search", {"language": "fr_FR"}).json()["things"]] == [b.id]
     assert [t["id"] for t in api().get("/things/search", {"user": "ALICE"}).json()["things"]] == [a.id]
     assert [t["id"] for t in api().get("/things/search", {"tags": "game | games ! photo"}).json()["things"]] == [a.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ruisseau.accounts.models import User
 from ruisseau.flattrs import services as flattrs
 from ruisseau.things.services import register_thing
 from tests import factories
@@ -46,6 +47,31 @@ def test_searches_title_description_and_tags(client, catalogue):
     assert titles(client.get("/explore/?q=nature&sort=newest")) == ["Chanson du ruisseau", "Small rivers"]
     assert titles(client.get("/explore/?q=chanson+nature")) == ["Chanson du ruisseau"]
     assert "Nothing matches" in client.get("/explore/?q=volcano").content.decode()
+
+
+def test_search_ignores_case_and_accents_and_finds_owners_by_name(client, catalogue):
+    chloe = factories.user("chloe.dubois")
+    User.objects.filter(id=chloe.id).update(display_name="Chloé Dubois")
+    register_thing("https://e.example/velo", owner_id=chloe.id, title="Le vélo à Paris", tags="Déplacements")
+    for query in ("velo", "vélo", "VELO", "Vélo", "paris velo", "A PARIS", "deplacements"):
+        assert titles_of(client.get("/explore/", {"q": query})) == ["Le vélo à Paris"], query
+    for query in ("Dubois", "chloe", "CHLOÉ", "chloe.dubois"):  # display name and user name
+        assert titles_of(client.get("/explore/", {"q": query})) == ["Le vélo à Paris"], query
+    assert set(titles(client.get("/explore/?q=CREATOR+nature"))) == {"Small rivers", "Chanson du ruisseau"}
+
+
+def titles_of(response) -> list[str]:
+    return [t for t in ("Le vélo à Paris", "Small rivers") if t in response.content.decode()]
+
+
+@pytest.mark.parametrize("query", ["q=photo&category=bogus", "category=audio&language=xx_XX", "q=" + "a" * 201,
+                                   "q=rivers&sort=sideways"])
+def test_a_filter_not_understood_shows_its_error_and_no_results(client, catalogue, query):
+    """Leaving a bad filter out would list more than was asked for, as if it had matched."""
+    page = client.get("/explore/?" + query).content.decode()
+    assert titles(client.get("/explore/?" + query)) == []
+    assert 'id="filter-error"' in page and 'class="errorlist' in page
+    assert "things found" not in page and "thing found" not in page
 
 
 def test_filters_by_category_and_language(client, catalogue):

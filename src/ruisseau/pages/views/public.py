@@ -21,6 +21,9 @@ def explore(request):
     period = Period.containing(timezone.now())
     found = explore_query.matching(
         q=filters.get("q", ""), category=filters.get("category", ""), language=filters.get("language", ""))
+    if form.errors:
+        # A filter left out would list more than was asked for: show nothing and say why, by the field.
+        found = found.none()
     things = explore_query.ordered(found, sort=filters.get("sort") or "trending", period=period)
     paginator = explore_query.CountedPaginator(things.prefetch_related("tags"), PER_PAGE, found)
     page = paginator.get_page(request.GET.get("page"))
