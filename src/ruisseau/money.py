@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ruisseau.errors import InvalidInput
+from django.utils.translation import gettext_noop
+
+from ruisseau.errors import InvalidInput, shortened
 
 _AMOUNT_RE = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*(?:€|eur|EUR)?\s*$")
 
@@ -13,7 +15,9 @@ def parse_amount(text: str) -> int:
     """Turn a typed amount such as ``5``, ``5.5``, ``5,50`` or ``5,50 €`` into cents."""
     match = _AMOUNT_RE.match(str(text))
     if not match:
-        raise InvalidInput(f"{text!r} is not an amount: write euros and cents, e.g. 5 or 5.50")
+        # the French translation writes its example with a comma, as decimal_mark() says French does
+        raise InvalidInput(gettext_noop("%(text)s is not an amount: write euros and cents, e.g. 5 or 5.50"),
+                           params={"text": repr(shortened(str(text)))})
     units, fraction = match.group(1), match.group(2) or "0"
     return int(units) * 100 + int(fraction.ljust(2, "0"))
 

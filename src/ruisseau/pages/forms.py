@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext_lazy as _
 from ruisseau.errors import InvalidInput
 from ruisseau.money import decimal_mark, format_local, parse_amount
 from ruisseau.pages.wording import category_choices, language_choices
+from ruisseau.things.urls import normalise_url
 
 SUBSCRIPTION_CHOICES = [("3", _("3 months")), ("6", _("6 months")), ("12", _("12 months")), ("open", _("Until I cancel"))]
 
@@ -85,6 +86,15 @@ class ThingForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=category_choices, initial="text")
     language = forms.ChoiceField(label=_("Language"), choices=language_choices, initial="en_GB")
     tags = forms.CharField(label=_("Tags, separated by commas"), max_length=1000, required=False)
+
+    def clean_url(self) -> str:
+        """The address as typed, refused here, by the field, when the service would refuse it."""
+        url = self.cleaned_data["url"]
+        try:
+            normalise_url(url)
+        except InvalidInput as error:
+            raise forms.ValidationError(error.words(), code="url") from None
+        return url
 
 
 class ExploreForm(forms.Form):

@@ -33,7 +33,7 @@ def explain(error: RuisseauError, **values: str) -> str:
     """The plain sentence for a domain error; the service's own message when none is written."""
     text = PLAIN_WORDS.get(error.code)
     if text is None:
-        return error.message
+        return error.words()
     return str(text) % values if values else str(text)
 # Reasons a payment provider gives in English that a person may meet on the site: the sandbox's
 # decline (for trying the failure). Other reasons (a real provider's) are shown as they come.

@@ -16,7 +16,7 @@ class AmountField(forms.CharField):
         try:
             return parse_amount(value)
         except InvalidInput as error:
-            raise forms.ValidationError(error.message) from None
+            raise forms.ValidationError(error.words()) from None
 
 
 class AutoTopUpForm(forms.Form):

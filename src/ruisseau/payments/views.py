@@ -91,7 +91,7 @@ def card_setup(request):
     try:
         return JsonResponse({"client_secret": cards.start_card_setup(request.user.id)})
     except (RuisseauError, ProviderUnavailable) as error:
-        return JsonResponse({"status": "failed", "message": error.message}, status=400)
+        return JsonResponse({"status": "failed", "message": error.words()}, status=400)
 
 
 @login_required
@@ -112,7 +112,7 @@ def card_pay(request):
             payment, result = cards.pay(request.user.id, amount, idempotency_key=key,
                                         setup_reference=str(data.get("setup_intent", "")))
     except (RuisseauError, ProviderUnavailable) as error:
-        return JsonResponse({"status": "failed", "message": error.message}, status=400)
+        return JsonResponse({"status": "failed", "message": error.words()}, status=400)
     except ValueError:
         return JsonResponse({"status": "failed", "message": _("The request was not understood.")}, status=400)
     if payment.status == PaymentStatus.SUCCEEDED:
@@ -137,7 +137,7 @@ def auto_topup(request):
             cards.set_auto_topup(request.user.id, form.cleaned_data["amount_cents"])
             return redirect("payments:card_topup")
         except RuisseauError as error:
-            form.add_error("amount", error.message)
+            form.add_error("amount", error.words())
     return render(request, "payments/form_page.html", {"form": form, "title": _("Automatic top-up")}, status=400)
 
 
@@ -150,7 +150,7 @@ def payout_details(request):
             payouts.save_details(request.user.id, **form.cleaned_data)
             return redirect("payments:payout_request")
         except RuisseauError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.words())
     return render(request, "payments/payout_details.html", {
         "form": form, "identity_required": settings.PAYOUT_REQUIRE_IDENTITY,
     }, status=400 if form.errors else 200)
@@ -169,7 +169,7 @@ def payout_request(request):
                 "amount": format_local(payout.amount_cents)}
             form = PayoutRequestForm()
         except RuisseauError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error.words())
     return render(request, "payments/payout_request.html", {
         "form": form, "message": message,
         "earnings": format_local(accounts.earnings_cents(user.id)),

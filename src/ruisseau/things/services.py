@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
@@ -88,7 +89,8 @@ def register_thing(
                 created_at=now,
             )
     except IntegrityError:
-        raise InvalidInput(f"{canonical} is already registered", code="validation") from None
+        raise InvalidInput(gettext_noop("%(url)s is already registered"), code="validation",
+                           params={"url": canonical}) from None
     _set_tags(thing, tag_names)
     if owner_id is not None:
         ThingOwner.objects.create(thing=thing, user_id=owner_id, weight_bps=FULL_WEIGHT_BPS, claimed_at=now)

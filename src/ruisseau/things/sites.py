@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ruisseau.accounts.models import User
 from ruisseau.errors import InvalidInput, NotFound
@@ -29,7 +30,7 @@ def normalise_domain(raw: str) -> str:
     """``Example.org``, ``https://example.org/blog`` → ``example.org`` (port kept if not default)."""
     raw = (raw or "").strip()
     if not raw:
-        raise InvalidInput("A domain is required", code="validation")
+        raise InvalidInput(gettext_noop("A domain is required"), code="validation")
     url = normalise_url(raw if "://" in raw else f"https://{raw}")
     return urlsplit(url).netloc
 

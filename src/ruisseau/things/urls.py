@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-from ruisseau.errors import InvalidInput
+from django.utils.translation import gettext_noop
+
+from ruisseau.errors import InvalidInput, shortened
 
 MAX_URL_LENGTH = 2000
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -24,20 +26,21 @@ def normalise_url(raw: str) -> str:
     default ports, fragments and tracking parameters, and writes an empty path as ``/``.
     """
     if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput("A URL is required", code="validation")
+        raise InvalidInput(gettext_noop("A URL is required"), code="validation")
     text = raw.strip()
     if len(text) > MAX_URL_LENGTH:
-        raise InvalidInput(f"The URL is longer than {MAX_URL_LENGTH} characters", code="validation")
+        raise InvalidInput(gettext_noop("The URL is longer than %(limit)s characters"), code="validation",
+                           params={"limit": MAX_URL_LENGTH})
     if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
-        raise InvalidInput("A URL may not contain spaces or control characters", code="validation")
+        raise InvalidInput(gettext_noop("A URL may not contain spaces or control characters"), code="validation")
     try:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as exc:
-        raise InvalidInput(f"Invalid url: {exc}", code="validation") from None
+        raise InvalidInput(gettext_noop("Invalid url: %(reason)s"), code="validation", params={"reason": exc}) from None
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        raise InvalidInput("Invalid url: only http and https addresses can be flattred", code="validation")
+        raise InvalidInput(gettext_noop("Invalid url: only http and https addresses can be flattred"), code="validation")
     host = _normalise_host(parts.hostname or "")
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
@@ -48,17 +51,22 @@ def normalise_url(raw: str) -> str:
 def _normalise_host(host: str) -> str:
     host = host.rstrip(".").lower()
     if not host:
-        raise InvalidInput("Invalid url: the address has no host name", code="validation")
+        raise InvalidInput(gettext_noop("Invalid url: the address has no host name"), code="validation")
     if host.startswith("[") or ":" in host:  # IPv6 literal
         return f"[{host.strip('[]')}]"
     try:
         ascii_host = host.encode("idna").decode("ascii")
     except UnicodeError:
-        raise InvalidInput(f"Invalid url: {host!r} is not a valid host name", code="validation") from None
+        raise _bad_host(host) from None
     labels = ascii_host.split(".")
     if not all(_HOST_LABEL.match(label) for label in labels):
-        raise InvalidInput(f"Invalid url: {host!r} is not a valid host name", code="validation")
+        raise _bad_host(host)
     return ascii_host
+
+
+def _bad_host(host: str) -> InvalidInput:
+    return InvalidInput(gettext_noop("Invalid url: %(host)s is not a valid host name"), code="validation",
+                        params={"host": repr(shortened(host))})
 
 
 def _strip_tracking(query: str) -> str:

@@ -77,7 +77,7 @@ def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonPar
     try:
         url = normalise_url(unescape(raw_url) if "&amp;" in raw_url else raw_url)
     except InvalidInput as exc:
-        raise InvalidInput(_("The url parameter is not valid: %(why)s") % {"why": exc.message},
+        raise InvalidInput(_("The url parameter is not valid: %(why)s") % {"why": exc.words()},
                            code="validation") from None
     uid = ""
     for key in uid_keys:

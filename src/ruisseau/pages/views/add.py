@@ -64,7 +64,7 @@ def _create(request):
                 category=data["category"], language=data["language"], tags=data["tags"],
             )
         except InvalidInput as error:
-            form.add_error(None, _("This thing could not be added: %(reason)s") % {"reason": error.message})
+            form.add_error("url", error.words())  # the address is taken: the other fields were checked above
         else:
             messages.success(request, _("Thing added. You are its claimed owner: prove it is yours to be paid."))
             return redirect("pages:thing", thing.id)

@@ -44,7 +44,7 @@ def verify_thing(request, thing_id: int):
         try:
             proofs.prove_page(thing.id, request.user.id)
         except RuisseauError as exc:
-            context["error"], status = exc.message, 400
+            context["error"], status = exc.words(), 400
         else:
             context["verified"] = True
             context["just_verified"] = True

@@ -24,7 +24,7 @@ def site_list(request):
         try:
             site = sites.add_site(request.user.id, request.POST.get("domain", ""))
         except RuisseauError as exc:
-            context["error"] = exc.message
+            context["error"] = exc.words()
         else:
             return redirect("widgets:site", site_id=site.id)
     memberships = (SiteAuthor.objects.filter(user=request.user).exclude(site__owner=request.user)
@@ -76,7 +76,7 @@ def site_detail(request, site_id: int):
             else:
                 context["error"] = "Unknown action"
         except RuisseauError as exc:
-            context["error"] = exc.message
+            context["error"] = exc.words()
     context["method_label"] = method_words.get(site.method, site.method)
     report = site_report(site)
     for row in report["revenue"]:
