@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ruisseau.accounts import services
 from ruisseau.accounts.export import export_user_data
 from ruisseau.errors import InvalidInput
+from ruisseau.web.templatetags.months import month
 from ruisseau.web import avatars
 from ruisseau.web.forms import CloseAccountForm, LanguageForm, PrivacyForm, ProfileForm
 
@@ -120,7 +121,7 @@ def close(request):
 def _closing_error(error: InvalidInput, terms) -> str:
     if error.code == "period_not_settled":
         return _("Your flattrs of %(period)s are being settled. Close your account once that period is settled.") % {
-            "period": terms.blocked_by_period
+            "period": month(terms.blocked_by_period)
         }
     if error.code == "balances_changed":
         return _("Your balances changed since you looked: check them and confirm again.")

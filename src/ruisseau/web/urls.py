@@ -7,6 +7,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("privacy/", views.privacy, name="privacy"),
     path("language/", views.set_language, name="set_language"),
     path("avatars/<int:user_id>", views.avatar, name="avatar"),

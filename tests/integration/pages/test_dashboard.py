@@ -155,7 +155,8 @@ def test_every_list_at_once_in_its_order(signed_in, things, giver, creator):
     assert subscribed.index("Article 2") < subscribed.index("Article 1")  # in the order they were taken
     assert "until cancelled" in subscribed
     history = page.split('id="history"', 1)[1]
-    assert history.index(str(PERIOD + 1)) < history.index(str(PERIOD))  # the latest month first
+    later, earlier = (f"{(p).first_day:%B %Y}</a>" for p in (PERIOD + 1, PERIOD))
+    assert history.index(later) < history.index(earlier)  # the latest month first, written out
     funds = Account.objects.get(user=giver, kind=AccountKind.USER_FUNDS).balance_cents
     assert page.split("data-funds>", 1)[1].startswith(f"{funds // 100}.{funds % 100:02d} €<") and funds < 1_000
 

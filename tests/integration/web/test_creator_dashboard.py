@@ -68,7 +68,7 @@ def test_a_creator_who_did_not_give_is_told_why_revenue_waits(member_client, mem
     settle()  # marie flattred nothing: not eligible, the flattr stays a pledge
     html = member_client.get(reverse("web:creator")).content.decode()
     assert "1 flattr on your things is waiting as a pledge" in html
-    assert f"You did not give in {PERIOD}" in html
+    assert f"You did not give in {PERIOD.first_day:%B %Y}" in html
 
 
 def test_unverified_things_are_flagged(member_client, member):
