@@ -24,18 +24,20 @@ def parse_amount(text: str) -> int:
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 NARROW_NBSP = "\u202f"  # French thousands separator
+NBSP = "\u00a0"  # between an amount and its symbol
 
 
 def format_money(cents: int, currency: str, language: str | None) -> str:
     """An amount as each language writes it, for people: 1,234.58 € in English, 1 234,58 € in
-    French. The symbol follows the amount in both, as the rest of Ruisseau writes euros; a plain
-    space separates them so that copied amounts and searches match what people type."""
+    French. The symbol follows the amount in both, as the rest of Ruisseau writes euros,
+    joined by a no-break space so that a line never ends between "2.00" and "€" (parse_amount
+    reads it back as it reads a plain space)."""
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(int(cents)), 100)
     symbol = SYMBOLS.get(currency, currency)
     if decimal_mark(language) == ",":
-        return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d} {symbol}"
-    return f"{sign}{units:,}.{rest:02d} {symbol}"
+        return f"{sign}{units:,}".replace(",", NARROW_NBSP) + f",{rest:02d}{NBSP}{symbol}"
+    return f"{sign}{units:,}.{rest:02d}{NBSP}{symbol}"
 
 
 def format_local(cents: int) -> str:
@@ -54,9 +56,9 @@ def decimal_mark(language: str | None) -> str:
 
 def format_cents(cents: int, currency: str = "EUR") -> str:
     """``158`` → ``1.58 €``, in the services' own messages (errors, reports), which are written in
-    English: :func:`format_money` as English writes amounts. Pages call format_money with the
-    visitor's language."""
-    return format_money(cents, currency, "en")
+    English: :func:`format_money` as English writes amounts, with a plain space, as terminals,
+    logs and API clients expect. Pages call format_money with the visitor's language."""
+    return format_money(cents, currency, "en").replace(NBSP, " ")
 
 
 def require_cents(value: object, what: str) -> int:

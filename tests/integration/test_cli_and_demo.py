@@ -52,7 +52,7 @@ def test_demo_data_has_a_settled_period_and_shows_it(client):
     page = client.get("/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "settled" in html and "14.00 €" in html and "Le vélo à Paris" in html
+    assert "settled" in html and "14.00\u00a0€" in html and "Le vélo à Paris" in html
     assert client.get("/healthz").json() == {"status": "ok"}
 
 

@@ -23,8 +23,8 @@ def test_each_flattr_shows_its_value_after_the_fee(signed_in, things, giver):
     for thing in things:
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
-    assert page.count('<td class="num amount" data-flattr-value>1.58 €</td>') == 3
-    assert "each of your 3 flattrs is worth 1.58 € after the fee" in page
+    assert page.count('<td class="num amount" data-flattr-value>1.58\u00a0€</td>') == 3
+    assert "each of your 3 flattrs is worth 1.58\u00a0€ after the fee" in page
     assert "The value falls as you flattr more things" in page
     assert "The 1 leftover cent goes to your earliest flattr." in page
 
@@ -33,7 +33,7 @@ def test_taking_a_flattr_back_raises_the_others(signed_in, things, giver):
     made = [flattrs.flattr_thing(giver.id, t.id) for t in things]
     response = signed_in.post(f"/dashboard/flattrs/{made[1].id}/take-back/", follow=True)
     page = response.content.decode()
-    assert "Flattr taken back" in page and page.count("data-flattr-value>2.37 €") == 2
+    assert "Flattr taken back" in page and page.count("data-flattr-value>2.37\u00a0€") == 2
     assert not Flattr.objects.filter(id=made[1].id).exists()
 
 
@@ -54,7 +54,7 @@ def test_a_closed_periods_flattr_cannot_be_taken_back(signed_in, things, giver):
     assert "month has closed" in page and Flattr.objects.filter(id=old.id).exists()
 
 
-@pytest.mark.parametrize("typed, cents", [("7", 700), ("7,50", 750), ("12.5 €", 1250)])
+@pytest.mark.parametrize("typed, cents", [("7", 700), ("7,50", 750), ("12.5\u00a0€", 1250)])
 def test_budget_changes(signed_in, giver, typed, cents):
     response = signed_in.post("/dashboard/budget/", {"budget": typed}, follow=True)
     assert "Your monthly budget is changed." in response.content.decode()
@@ -65,8 +65,8 @@ def test_budget_changes(signed_in, giver, typed, cents):
 @pytest.mark.parametrize(
     "typed, words",
     [
-        ("1", "The monthly budget must be between 2.00 € and 100.00 €."),
-        ("100000", "The monthly budget must be between 2.00 € and 100.00 €."),
+        ("1", "The monthly budget must be between 2.00\u00a0€ and 100.00\u00a0€."),
+        ("100000", "The monthly budget must be between 2.00\u00a0€ and 100.00\u00a0€."),
         ("five", "Write an amount in euros and cents"),
         ("-3", "Write an amount in euros and cents"),
         ("", "This field is required."),
@@ -113,8 +113,8 @@ def test_past_month_shows_where_the_money_went_to_the_cent(signed_in, things, gi
     board = signed_in.get("/dashboard/").content.decode()
     assert f'href="/dashboard/periods/{PERIOD.year}-{PERIOD.month}/"' in board
     page = signed_in.get(f"/dashboard/periods/{PERIOD.year}-{PERIOD.month}/").content.decode()
-    assert page.count("1.59 €") == 1 and page.count("1.58 €") == 2  # 475 = 159 + 158 + 158
-    assert "0.25 €" in page and "5.00 €" in page
+    assert page.count("1.59\u00a0€") == 1 and page.count("1.58\u00a0€") == 2  # 475 = 159 + 158 + 158
+    assert "0.25\u00a0€" in page and "5.00\u00a0€" in page
     assert signed_in.get(f"/dashboard/periods/{(PERIOD + 1).year}-{(PERIOD + 1).month}/").status_code == 404
     assert signed_in.get("/dashboard/periods/2026-13/").status_code == 404
 
@@ -158,7 +158,7 @@ def test_every_list_at_once_in_its_order(signed_in, things, giver, creator):
     later, earlier = (f"{(p).first_day:%B %Y}</a>" for p in (PERIOD + 1, PERIOD))
     assert history.index(later) < history.index(earlier)  # the latest month first, written out
     funds = Account.objects.get(user=giver, kind=AccountKind.USER_FUNDS).balance_cents
-    assert page.split("data-funds>", 1)[1].startswith(f"{funds // 100}.{funds % 100:02d} €<") and funds < 1_000
+    assert page.split("data-funds>", 1)[1].startswith(f"{funds // 100}.{funds % 100:02d}\u00a0€<") and funds < 1_000
 
 
 def test_the_periods_flattrs_come_newest_first_a_page_at_a_time(signed_in, giver, creator, monkeypatch):
@@ -172,7 +172,7 @@ def test_the_periods_flattrs_come_newest_first_a_page_at_a_time(signed_in, giver
     def titles(query: str) -> list[str]:
         page = signed_in.get(f"/dashboard/{query}").content.decode()
         table = page.split('id="this-period"', 1)[1].split('id="pledges"', 1)[0]
-        assert "each of your 5 flattrs is worth 0.95 € after the fee" in table  # all five, on every page
+        assert "each of your 5 flattrs is worth 0.95\u00a0€ after the fee" in table  # all five, on every page
         return [cell.split("<", 1)[0] for cell in table.split('">Piece ')[1:]]
 
     assert titles("") == ["4", "3"]

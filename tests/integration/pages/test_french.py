@@ -15,8 +15,8 @@ def test_dashboard_in_french(signed_in, things, giver):
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/", **FR).content.decode()
     assert "Votre tableau de bord" in page and "Budget mensuel" in page
-    assert page.count("data-flattr-value>1,58 €") == 3
-    assert "chacun de vos 3 flattrs vaut 1,58 € après les frais" in page
+    assert page.count("data-flattr-value>1,58\u00a0€") == 3
+    assert "chacun de vos 3 flattrs vaut 1,58\u00a0€ après les frais" in page
     assert 'value="5,00"' in page
 
 
@@ -30,10 +30,10 @@ def test_thing_page_and_errors_in_french(signed_in, things):
 
 def test_wrong_budget_in_french(signed_in):
     response = signed_in.post("/dashboard/budget/", {"budget": "1"}, **FR)
-    assert "Le budget mensuel doit être compris entre 2,00 € et 100,00 €." in response.content.decode()
+    assert "Le budget mensuel doit être compris entre 2,00\u00a0€ et 100,00\u00a0€." in response.content.decode()
 
 
 def test_explore_and_funds_in_french(signed_in, things):
     assert "Explorer les œuvres" in signed_in.get("/explore/", **FR).content.decode()
     funds = signed_in.get("/funds/", **FR).content.decode()
-    assert "Vos fonds" in funds and "10,00 €" in funds and "Fonds ajoutés" in funds
+    assert "Vos fonds" in funds and "10,00\u00a0€" in funds and "Fonds ajoutés" in funds

@@ -28,14 +28,14 @@ def token_of(page: str) -> str:
 
 def test_shows_balances_and_a_fresh_token(signed_in, giver):
     page = signed_in.get("/funds/").content.decode()
-    assert "10.00 €" in page and "Funds added" in page and "sandbox" in page
+    assert "10.00\u00a0€" in page and "Funds added" in page and "sandbox" in page
     assert token_of(page) != token_of(signed_in.get("/funds/").content.decode())
 
 
 def test_add_funds_once_even_when_the_form_is_sent_twice(signed_in, giver):
     for _ in range(2):
         response = signed_in.post("/funds/add/", {"amount": "12,34", "token": TOKEN}, follow=True)
-        assert "12.34 € added to your funds." in response.content.decode()
+        assert "12.34\u00a0€ added to your funds." in response.content.decode()
     assert accounts.funds_cents(giver.id) == 1_000 + 1_234
     assert Payment.objects.filter(user=giver, amount_cents=1_234).count() == 1
     assert ledger_clean()
@@ -50,7 +50,7 @@ def test_declined_payment_is_explained_and_moves_nothing(signed_in, giver):
 
 
 @pytest.mark.parametrize("amount, words", [
-    ("0,50", "Add between 1.00 € and 1,000.00 € at a time."),
+    ("0,50", "Add between 1.00\u00a0€ and 1,000.00\u00a0€ at a time."),
     ("lots", "Write an amount in euros and cents"),
 ])
 def test_bad_amounts_are_explained(signed_in, giver, amount, words):
@@ -94,7 +94,7 @@ def test_move_earnings_into_funds(client, creator, giver, things):
     too_much = client.post("/funds/move-earnings/", {"amount": "5", "token": TOKEN})
     assert too_much.status_code == 400 and "You do not have that much in earnings." in too_much.content.decode()
     done = client.post("/funds/move-earnings/", {"amount": "4,75", "token": TOKEN}, follow=True)
-    assert "4.75 € moved from your earnings into your funds." in done.content.decode()
+    assert "4.75\u00a0€ moved from your earnings into your funds." in done.content.decode()
     client.post("/funds/move-earnings/", {"amount": "4,75", "token": TOKEN})  # sent twice
     assert accounts.earnings_cents(creator.id) == 0
     assert accounts.funds_cents(creator.id) == funds_before + 475
@@ -107,4 +107,4 @@ def test_funds_page_shows_only_my_movements(client, creator, giver, things):
     _earn(creator, giver, things)
     client.force_login(giver)
     page = client.get("/funds/").content.decode()
-    assert "Received from givers" not in page and "Your monthly giving" in page and "-5.00 €" in page
+    assert "Received from givers" not in page and "Your monthly giving" in page and "-5.00\u00a0€" in page

@@ -47,17 +47,17 @@ def test_the_table_follows_every_change_it_shows(signed_in, things, giver, creat
     for thing in things:
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
-    assert values(page) == ["1.58 €"] * 3 and "Article 2" in page
+    assert values(page) == ["1.58\u00a0€"] * 3 and "Article 2" in page
     update_thing(things[1].id, creator.id, title="Article two")
     page = signed_in.get("/dashboard/").content.decode()
     assert "Article two" in page and "Article 2<" not in page
     set_budget(giver.id, 800)  # 760 after the fee, over three
-    assert values(signed_in.get("/dashboard/").content.decode()) == ["2.53 €"] * 3
+    assert values(signed_in.get("/dashboard/").content.decode()) == ["2.53\u00a0€"] * 3
     flattrs.take_back(giver.id, Flattr.objects.get(user=giver, thing=things[0]).id)
-    assert values(signed_in.get("/dashboard/").content.decode()) == ["3.80 €"] * 2
+    assert values(signed_in.get("/dashboard/").content.decode()) == ["3.80\u00a0€"] * 2
     set_language(giver.id, "fr")
     page = signed_in.get("/dashboard/").content.decode()
-    assert values(page) == ["3,80 €"] * 2 and ">Retirer</button>" in page
+    assert values(page) == ["3,80\u00a0€"] * 2 and ">Retirer</button>" in page
 
 
 def test_the_table_shows_an_owner_verified_since(signed_in, giver, creator):

@@ -37,18 +37,18 @@ def test_flattr_without_javascript_redirects_back_with_a_message(signed_in, thin
     response = signed_in.post(f"/thing/{things[0].id}/flattr/", {"next": f"/thing/{things[0].id}/"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/thing/{things[0].id}/"
     page = response.content.decode()
-    assert "Flattred! Thank you." in page and "Your flattr is worth" in page and "4.75 €" in page
+    assert "Flattred! Thank you." in page and "Your flattr is worth" in page and "4.75\u00a0€" in page
     assert Flattr.objects.filter(user=giver, thing=things[0]).count() == 1
 
 
 def test_flattr_with_javascript_answers_json_with_the_new_value(signed_in, things):
     values = [signed_in.post(f"/thing/{t.id}/flattr/", **JSON).json()["value"] for t in things]
-    assert values == ["4.75 €", "2.37 €", "1.58 €"]
+    assert values == ["4.75\u00a0€", "2.37\u00a0€", "1.58\u00a0€"]
     body = signed_in.post(f"/thing/{things[0].id}/flattr/", **JSON)
     assert body.status_code == 403 and body.json() == {
         "ok": False, "message": "You have already flattred this thing this month. You can flattr it again next month."}
     again = signed_in.get(f"/thing/{things[2].id}/").content.decode()
-    assert "1.58 €" in again and 'data-take-back' in again
+    assert "1.58\u00a0€" in again and 'data-take-back' in again
 
 
 def test_the_json_answer_carries_counts_and_a_take_back_address(signed_in, things, giver):

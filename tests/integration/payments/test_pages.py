@@ -41,9 +41,9 @@ def test_the_card_page_shows_fees_and_amounts_covering_months(stripe_server, sig
     user = factories.user(budget_cents=500, funds_cents=0)
     page = signed_in(user).get(reverse("payments:card_topup")).content.decode()
     assert stripe_server.url + "/js.stripe.com/v3/" in page
-    # 1, 3, 6 and 12 months of a 5 € budget, each with its fee (1.5 % + 0.25 €) and total.
-    for amount, fee, total in (("5.00 €", "0.33 €", "5.33 €"), ("15.00 €", "0.48 €", "15.48 €"),
-                               ("30.00 €", "0.70 €", "30.70 €"), ("60.00 €", "1.15 €", "61.15 €")):
+    # 1, 3, 6 and 12 months of a 5\u00a0€ budget, each with its fee (1.5 % + 0.25\u00a0€) and total.
+    for amount, fee, total in (("5.00\u00a0€", "0.33\u00a0€", "5.33\u00a0€"), ("15.00\u00a0€", "0.48\u00a0€", "15.48\u00a0€"),
+                               ("30.00\u00a0€", "0.70\u00a0€", "30.70\u00a0€"), ("60.00\u00a0€", "1.15\u00a0€", "61.15\u00a0€")):
         assert amount in page and fee in page and total in page
     assert "12 months of budget" in page and "6.6 %" in page and "1.9 %" in page
 
@@ -59,7 +59,7 @@ def test_the_card_page_lets_stripe_js_in_and_nothing_inline(stripe_server, signe
 def test_the_card_page_in_french(stripe_server, signed_in):
     client = signed_in(factories.user(budget_cents=500, funds_cents=0))
     page = client.get(reverse("payments:card_topup"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Ajouter des fonds par carte" in page and "61,15 €" in page
+    assert "Ajouter des fonds par carte" in page and "61,15\u00a0€" in page
 
 
 def test_pay_endpoint_answers_in_json_with_plain_errors(stripe_server, signed_in):
@@ -74,7 +74,7 @@ def test_pay_endpoint_answers_in_json_with_plain_errors(stripe_server, signed_in
     stripe_server.confirm_setup(setup, "4242424242424242")
     ok = client.post(url, json.dumps({"amount": "10,50", "attempt_key": "k2", "setup_intent": setup.split("_secret_")[0]}),
                      content_type="application/json")
-    assert ok.json() == {"status": "succeeded", "message": "10.50 € were added to your funds."}
+    assert ok.json() == {"status": "succeeded", "message": "10.50\u00a0€ were added to your funds."}
     assert accounts.funds_cents(user.id) == 1_050
     assert_ledger_clean()
 
@@ -88,7 +88,7 @@ def test_automatic_top_up_charges_the_saved_card_once_per_period(stripe_server, 
     assert client.post(reverse("payments:auto_topup"), {"amount": "2"}).status_code == 400  # below the budget
     assert client.post(reverse("payments:auto_topup"), {"amount": "15"}).status_code == 302
     assert SavedCard.objects.get(user=user).auto_topup_cents == 1_500
-    assert cards.run_auto_topups()["skipped"] == 1  # 5 € cover the 5 € budget
+    assert cards.run_auto_topups()["skipped"] == 1  # 5\u00a0€ cover the 5\u00a0€ budget
     factories.user(funds_cents=0)  # someone else without a card changes nothing
     from ruisseau.ledger import services as ledger
     from ruisseau.ledger.models import AccountKind, Reason
@@ -106,7 +106,7 @@ def test_payout_pages(signed_in, settings):
     user = creator(2_500, details=False)
     client = signed_in(user)
     page = client.get(reverse("payments:payout_request")).content.decode()
-    assert "25.00 €" in page and "Add your bank details first" in page
+    assert "25.00\u00a0€" in page and "Add your bank details first" in page
     bad = client.post(reverse("payments:payout_details"),
                       {"account_holder": "Ada Lovelace", "iban": "DE00 1234", "country": "DE"})
     assert bad.status_code == 400 and "This IBAN is not valid" in bad.content.decode()
@@ -114,9 +114,9 @@ def test_payout_pages(signed_in, settings):
                        {"account_holder": "Ada Lovelace", "iban": IBAN, "country": "DE"})
     assert good.status_code == 302 and PayoutDetails.objects.get(user=user).bic == "COBADEFFXXX"
     low = client.post(reverse("payments:payout_request"), {"amount": "5", "attempt_key": "x1"})
-    assert low.status_code == 400 and "Payouts start at 10.00 €" in low.content.decode()
+    assert low.status_code == 400 and "Payouts start at 10.00\u00a0€" in low.content.decode()
     ok = client.post(reverse("payments:payout_request"), {"amount": "20", "attempt_key": "x2"})
-    assert ok.status_code == 200 and "Payout of 20.00 € requested" in ok.content.decode()
+    assert ok.status_code == 200 and "Payout of 20.00\u00a0€ requested" in ok.content.decode()
     assert accounts.earnings_cents(user.id) == 500
     settings.PAYOUT_REQUIRE_IDENTITY = True
     page = client.get(reverse("payments:payout_details")).content.decode()

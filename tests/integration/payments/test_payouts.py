@@ -104,11 +104,11 @@ def test_a_failed_payout_is_voided_and_the_earnings_restored():
 
 def test_refusals_say_what_is_wrong(settings):
     user = creator(5_000)
-    with pytest.raises(InvalidInput, match="Payouts start at 10.00 €; you asked for 9.99 €"):
+    with pytest.raises(InvalidInput, match="Payouts start at 10.00\u00a0€; you asked for 9.99\u00a0€"):
         payouts.request_payout(user.id, 999, idempotency_key="low")
-    with pytest.raises(InvalidInput, match="You have 50.00 € of earnings"):
+    with pytest.raises(InvalidInput, match="You have 50.00\u00a0€ of earnings"):
         payouts.request_payout(user.id, 5_001, idempotency_key="high")
-    with translation.override("fr"), pytest.raises(InvalidInput, match="commencent à 10,00 € ; vous avez demandé 9,99 €"):
+    with translation.override("fr"), pytest.raises(InvalidInput, match="commencent à 10,00\u00a0€ ; vous avez demandé 9,99\u00a0€"):
         payouts.request_payout(user.id, 999, idempotency_key="low-fr")
     without = creator(5_000, details=False)
     with pytest.raises(InvalidInput, match="Add your bank details"):

@@ -81,13 +81,13 @@ def test_closing_waits_for_the_settlement_of_a_closed_period(member):
     assert error.value.code == "period_not_settled"
     settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
     funds = accounts.funds_cents(member.id)
-    assert funds == 1_500  # the closed period was charged first (budget 5 €)
+    assert funds == 1_500  # the closed period was charged first (budget 5\u00a0€)
     close_account(member.id, expect_funds_cents=funds, expect_earnings_cents=0, now=at(PERIOD + 1, hour=3))
 
 
 def test_the_close_page_shows_the_rule_and_needs_confirmation(member_client, member):
     page = member_client.get(reverse("web:settings_close")).content.decode()
-    assert "20.00 €" in page and "Closing moves no money" in page
+    assert "20.00\u00a0€" in page and "Closing moves no money" in page
     refused = member_client.post(reverse("web:settings_close"), {"expect_funds_cents": 2000, "expect_earnings_cents": 0})
     assert refused.status_code == 200 and User.objects.get(id=member.id).closed_at is None
     stale = member_client.post(

@@ -18,7 +18,7 @@ def settle(period=PERIOD):
 
 @pytest.fixture
 def creator_with_revenue(member):
-    """marie owns two things; a giver flattrs both (budget 5 €, 2 flattrs); marie gives too."""
+    """marie owns two things; a giver flattrs both (budget 5\u00a0€, 2 flattrs); marie gives too."""
     giver = factories.user("giver", budget_cents=500, funds_cents=2_000)
     blog = factories.thing(member, title="Le blog de Marie")
     podcast = factories.thing(member, title="=HYPERLINK(\"x\") podcast")
@@ -33,7 +33,7 @@ def test_dashboard_shows_revenue_chart_table_and_statements(member_client, creat
     blog, podcast = creator_with_revenue
     html = member_client.get(reverse("web:creator")).content.decode()
     # 500 − 25 fee = 475 over two flattrs: 238 + 237.
-    assert "4.75 €" in html and "2.38 €" in html and "2.37 €" in html
+    assert "4.75\u00a0€" in html and "2.38\u00a0€" in html and "2.37\u00a0€" in html
     assert "<svg class=\"chart\"" in html and html.count('<rect class="bar') == 12
     assert "Le blog de Marie" in html and "verified" in html
     assert reverse("web:creator_csv") in html
@@ -56,7 +56,7 @@ def test_nobody_sees_another_creators_revenue(client, creator_with_revenue):
     stranger = factories.user("stranger")
     client.force_login(stranger)
     html = client.get(reverse("web:creator")).content.decode()
-    assert "Le blog de Marie" not in html and "4.75 €" not in html
+    assert "Le blog de Marie" not in html and "4.75\u00a0€" not in html
     rows = list(csv.reader(io.StringIO(client.get(reverse("web:creator_csv")).content.decode())))
     assert rows == [["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]]
 
@@ -79,4 +79,4 @@ def test_unverified_things_are_flagged(member_client, member):
 
 def test_creator_dashboard_in_french(member_client, creator_with_revenue):
     html = member_client.get(reverse("web:creator"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "4,75 €" in html
+    assert "4,75\u00a0€" in html

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 def test_home_explains_the_money_and_invites_to_sign_up(client):
     html = client.get("/").content.decode()
     assert "How the money flows" in html
-    # Budget 5 €, 5 % fee, three flattrs: 25 cents of fee, 1.58 € each, the first gets 1.59 €.
-    assert "0.25 €" in html and "1.58 €" in html and "1.59 €" in html
+    # Budget 5\u00a0€, 5 % fee, three flattrs: 25 cents of fee, 1.58\u00a0€ each, the first gets 1.59\u00a0€.
+    assert "0.25\u00a0€" in html and "1.58\u00a0€" in html and "1.59\u00a0€" in html
     assert reverse("account_signup") in html
     assert 'lang="en"' in html
 
@@ -23,7 +23,7 @@ def test_home_in_french_formats_amounts_the_french_way(client):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert 'lang="fr"' in html
     assert "Comment circule l’argent" in html
-    assert "1,58 €" in html and "1.58 €" not in html
+    assert "1,58\u00a0€" in html and "1.58\u00a0€" not in html
 
 
 def test_home_lists_this_months_trending_things(client):
@@ -154,4 +154,4 @@ def test_home_respects_hidden_revenue(client):
     html = client.get("/").content.decode()
     table = html[html.index("Where the money went"):]
     assert "Discret" in table and "Timide" not in html
-    assert "4.75 €" not in table and "hidden" in table  # only the site-wide total shows it
+    assert "4.75\u00a0€" not in table and "hidden" in table  # only the site-wide total shows it

@@ -12,18 +12,18 @@ from ruisseau.money import format_money
 
 
 @pytest.mark.parametrize(("cents", "language", "text"), [
-    (158, "en", "1.58 €"), (158, "fr", "1,58 €"), (0, "en", "0.00 €"), (5, "fr", "0,05 €"),
-    (123_456_78, "en", "123,456.78 €"), (123_456_78, "fr", "123\u202f456,78 €"),
-    (-250, "en", "-2.50 €"), (-250, "fr", "-2,50 €"), (158, None, "1.58 €"), (158, "fr-ca", "1,58 €"),
+    (158, "en", "1.58\u00a0€"), (158, "fr", "1,58\u00a0€"), (0, "en", "0.00\u00a0€"), (5, "fr", "0,05\u00a0€"),
+    (123_456_78, "en", "123,456.78\u00a0€"), (123_456_78, "fr", "123\u202f456,78\u00a0€"),
+    (-250, "en", "-2.50\u00a0€"), (-250, "fr", "-2,50\u00a0€"), (158, None, "1.58\u00a0€"), (158, "fr-ca", "1,58\u00a0€"),
 ])
 def test_amounts_follow_the_language(cents, language, text):
     assert format_money(cents, "EUR", language) == text
 
 
 def test_other_currencies_keep_their_code_or_symbol():
-    assert format_money(158, "USD", "en") == "1.58 $"
-    assert format_money(158, "CHF", "en") == "1.58 CHF"
-    assert format_money(158, "CHF", "fr") == "1,58 CHF"
+    assert format_money(158, "USD", "en") == "1.58\u00a0$"
+    assert format_money(158, "CHF", "en") == "1.58\u00a0CHF"
+    assert format_money(158, "CHF", "fr") == "1,58\u00a0CHF"
 
 
 def test_the_cents_filter_uses_the_active_language():
@@ -32,9 +32,9 @@ def test_the_cents_filter_uses_the_active_language():
     from ruisseau.web.templatetags.money import cents
 
     with translation.override("fr"):
-        assert cents(158) == "1,58 €"
+        assert cents(158) == "1,58\u00a0€"
     with translation.override("en"):
-        assert cents("158") == "1.58 €" and cents(None) == "" and cents("") == ""
+        assert cents("158") == "1.58\u00a0€" and cents(None) == "" and cents("") == ""
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +86,7 @@ def test_generated_pictures_are_stable_and_differ_by_seed():
 
 
 def test_chart_bars_scale_to_the_tallest():
-    bars = charts.bars([("2026-01", 0, "€0"), ("2026-02", 50, "0.50 €"), ("2026-03", 100, "€1")])
+    bars = charts.bars([("2026-01", 0, "€0"), ("2026-02", 50, "0.50\u00a0€"), ("2026-03", 100, "€1")])
     usable = charts.HEIGHT - charts.TOP - charts.BOTTOM
     assert [b.height for b in bars] == [0, usable / 2, usable]
     assert bars[2].y == charts.TOP and bars[0].x < bars[1].x < bars[2].x
@@ -94,3 +94,11 @@ def test_chart_bars_scale_to_the_tallest():
     assert charts.bars([("a", 0, ""), ("b", 0, "")])[0].height == 0
     tiny = charts.bars([("a", 1, ""), ("b", 100_000, "")])
     assert tiny[0].height == 2  # still visible
+
+
+def test_an_amount_and_its_symbol_never_part_at_a_line_end_and_read_back_alike():
+    from ruisseau.money import format_cents, parse_amount
+
+    assert format_money(200, "EUR", "en") == "2.00\u00a0€" and format_money(200, "EUR", "fr") == "2,00\u00a0€"
+    assert parse_amount(format_money(550, "EUR", "fr")) == 550 and parse_amount(format_money(550, "EUR", "en")) == 550
+    assert format_cents(200) == "2.00 €"  # terminals, logs and API clients get a plain space
