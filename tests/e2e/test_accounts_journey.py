@@ -22,7 +22,7 @@ def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_ser
     csp_problems = watch_csp(page)
     page.goto(live_server.url + "/")
     assert page.get_by_role("heading", level=1).inner_text() == "Give a little to everything you like"
-    assert "1.58 €" in page.content()
+    assert "1.58\u00a0€" in page.locator("main").text_content()
     page.screenshot(path=str(screenshots / "home.png"), full_page=True)
 
     page.get_by_role("link", name="Sign up — it is free").click()
@@ -65,7 +65,7 @@ def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_ser
 
     page.get_by_role("link", name="Accueil").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Donnez un peu à tout ce que vous aimez"
-    assert "1,58 €" in page.locator("main").text_content()
+    assert "1,58\u00a0€" in page.locator("main").text_content()
     page.screenshot(path=str(screenshots / "home-fr.png"), full_page=True)
     page.get_by_role("link", name="Créateur").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Tableau de bord créateur"

@@ -52,13 +52,13 @@ def wait_for_webhooks(count, seconds=10.0):
 def test_adding_funds_with_a_test_card(stripe_site, page, screenshots):
     user = create_user("carla", email="carla@example.test", password="pw-for-tests-1", budget_cents=500)
     signed_in_page(page, stripe_site, user)
-    assert "15.48 €" in page.content()  # 3 months of budget, with the card fee on top
+    assert "15.48\u00a0€" in page.locator("main").text_content()  # 3 months of budget, with the card fee on top
     page.check("#amount-2")
     type_card(page, "4242424242424242")
     page.screenshot(path=str(screenshots / "card-topup.png"), full_page=True)
     page.click("#pay-button")
     page.wait_for_selector("#card-message.succeeded")
-    assert page.inner_text("#card-message") == "15.00 € were added to your funds."
+    assert page.inner_text("#card-message") == "15.00\u00a0€ were added to your funds."
     assert accounts.funds_cents(user.id) == 1_500
     wait_for_webhooks(1)  # Stripe's own notice of the same payment: recorded, nothing added
     assert accounts.funds_cents(user.id) == 1_500
@@ -67,7 +67,7 @@ def test_adding_funds_with_a_test_card(stripe_site, page, screenshots):
     page.goto(stripe_site.url + "/funds/card/")
     page.uncheck("#use-saved")
     page.fill("#amount-other", "7,50")
-    assert "you pay 7.86 €" in page.inner_text("#fee-live")
+    assert "you pay 7.86\u00a0€" in page.inner_text("#fee-live")
     type_card(page, "4000002500003155")
     page.click("#pay-button")
     page.click("text=Complete authentication")  # saving the card

@@ -30,9 +30,9 @@ def test_creator_sees_revenue_chart_and_csv(live_server, page, screenshots):
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url("**/creator/")
     main = page.locator("main")
-    assert "4.75 €" in main.text_content()  # 5 € budget less the 5 % fee
+    assert "4.75\u00a0€" in main.text_content()  # 5 € budget less the 5 % fee
     assert page.locator("svg.chart rect.bar:not(.zero)").count() == 1
-    for cents in ("1.59 €", "1.58 €"):
+    for cents in ("1.59\u00a0€", "1.58\u00a0€"):
         assert cents in main.text_content()
     page.screenshot(path=str(screenshots / "creator.png"), full_page=True)
 

@@ -142,7 +142,7 @@ def _add_funds_set_budget_and_flattr(visit: Visit, things) -> None:
     page.locator("#id_add_amount").fill("10")
     page.locator("#add button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("[data-funds]").inner_text() == way.amount("10.00 €")
+    assert page.locator("[data-funds]").inner_text() == way.amount("10.00\u00a0€")
     visit.shoot("funds")
 
     visit.go("/dashboard/")
@@ -153,11 +153,11 @@ def _add_funds_set_budget_and_flattr(visit: Visit, things) -> None:
 
     button = "Flattrer" if way.french else "Flattr"
     values = [flattr_in_place(page, f"{visit.url}/thing/{t.id}/", button) for t in things]
-    assert values == [way.amount(v) for v in ("4.75 €", "2.37 €", "1.58 €")]
+    assert values == [way.amount(v) for v in ("4.75\u00a0€", "2.37\u00a0€", "1.58\u00a0€")]
     visit.shoot("thing")
 
     visit.go("/dashboard/")
-    assert page.locator("[data-flattr-value]").all_inner_texts() == [way.amount("1.58 €")] * 3
+    assert page.locator("[data-flattr-value]").all_inner_texts() == [way.amount("1.58\u00a0€")] * 3
     visit.shoot("dashboard")
 
 
@@ -173,7 +173,7 @@ def _creator_sees_revenue(visit: Visit, creator, things, period: Period) -> None
         page.wait_for_load_state()
         assert page.get_by_role("heading", level=1).inner_text() == "Tableau de bord créateur"
     main = page.locator("main").text_content()
-    for amount in ("4.75 €", "1.59 €", "1.58 €"):  # the month's revenue, then each thing's share
+    for amount in ("4.75\u00a0€", "1.59\u00a0€", "1.58\u00a0€"):  # the month's revenue, then each thing's share
         assert way.amount(amount) in main
     assert page.locator("svg.chart rect.bar:not(.zero)").count() == 1
     visit.shoot("creator")

@@ -28,19 +28,19 @@ def test_giving_journey_with_javascript(live_server, page, screenshots, journey)
     giver, things = journey
     sign_in(page.context, live_server, giver)
     values = [flattr_in_place(page, f"{live_server.url}/thing/{t.id}/") for t in things]
-    assert values == ["4.75 €", "2.37 €", "1.58 €"]
+    assert values == ["4.75\u00a0€", "2.37\u00a0€", "1.58\u00a0€"]
     assert page.locator("[data-counts]").inner_text().startswith("1 flattr this month · 1 all time")
     assert page.get_by_role("button", name="Flattred").is_disabled()
     page.screenshot(path=str(screenshots / "pages-thing-flattred.png"), full_page=True)
 
     page.goto(f"{live_server.url}/dashboard/")
     cells = page.locator("[data-flattr-value]")
-    assert cells.all_inner_texts() == ["1.58 €"] * 3
+    assert cells.all_inner_texts() == ["1.58\u00a0€"] * 3
     page.screenshot(path=str(screenshots / "pages-dashboard.png"), full_page=True)
 
     page.get_by_role("button", name="Take back").nth(1).click()
     page.wait_for_selector("text=Flattr taken back")
-    assert page.locator("[data-flattr-value]").all_inner_texts() == ["2.37 €"] * 2
+    assert page.locator("[data-flattr-value]").all_inner_texts() == ["2.37\u00a0€"] * 2
     assert Flattr.objects.filter(user=giver).count() == 2
     page.screenshot(path=str(screenshots / "pages-dashboard-taken-back.png"), full_page=True)
 
@@ -56,7 +56,7 @@ def test_the_pages_fit_a_phone(live_server, browser, screenshots, journey):
         sign_in(context, live_server, giver)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        assert flattr_in_place(page, f"{live_server.url}/thing/{things[0].id}/") == "4.75 €"
+        assert flattr_in_place(page, f"{live_server.url}/thing/{things[0].id}/") == "4.75\u00a0€"
         assert page.evaluate(FITS_SCREEN), "the thing page scrolls sideways on a phone"
         page.screenshot(path=str(screenshots / "pages-thing-phone.png"), full_page=True)
         for path, name in (("/dashboard/", "dashboard"), ("/funds/", "funds"), ("/explore/", "explore")):
@@ -77,10 +77,10 @@ def test_flattring_in_french(live_server, browser, screenshots, journey):
         page.goto(f"{live_server.url}/thing/{things[0].id}/")
         page.get_by_role("button", name="Flattrer", exact=True).click()
         page.wait_for_selector("[data-value-line]:not([hidden])")
-        assert page.locator("[data-value]").inner_text() == "4,75 €"
+        assert page.locator("[data-value]").inner_text() == "4,75\u00a0€"
         assert page.locator("[data-flattr-message]").inner_text() == "Flattré ! Merci."
         page.goto(f"{live_server.url}/dashboard/")
-        assert page.locator("[data-flattr-value]").all_inner_texts() == ["4,75 €"]
+        assert page.locator("[data-flattr-value]").all_inner_texts() == ["4,75\u00a0€"]
         page.screenshot(path=str(screenshots / "pages-dashboard-fr.png"), full_page=True)
     finally:
         context.close()

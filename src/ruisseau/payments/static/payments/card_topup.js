@@ -46,7 +46,7 @@
   }
 
   function euros(value) {
-    return (value / 100).toFixed(2) + " €";
+    return (value / 100).toFixed(2) + "\u00a0€";  // a no-break space, as money.format_money writes it
   }
 
   var other = document.getElementById("amount-other");
