@@ -41,6 +41,14 @@ def test_flattr_without_javascript_redirects_back_with_a_message(signed_in, thin
     assert Flattr.objects.filter(user=giver, thing=things[0]).count() == 1
 
 
+def test_a_thing_nobody_has_proven_shows_no_value_for_a_flattr(signed_in, creator):
+    unproven = factories.thing(creator, verified=False)
+    page = signed_in.get(f"/thing/{unproven.id}/").content.decode()
+    assert "Flattring it makes each of your flattrs" not in page and "Flattrs wait for a verified owner" in page
+    page = signed_in.post(f"/thing/{unproven.id}/flattr/", {"next": f"/thing/{unproven.id}/"}, follow=True).content.decode()
+    assert "Flattred! Thank you." in page and "Your flattr is worth" not in page
+
+
 def test_flattr_with_javascript_answers_json_with_the_new_value(signed_in, things):
     values = [signed_in.post(f"/thing/{t.id}/flattr/", **JSON).json()["value"] for t in things]
     assert values == ["4.75 €", "2.37 €", "1.58 €"]

@@ -30,7 +30,9 @@ def _dashboard(request, budget_form=None, status=200):
     context = {
         "board": board,
         "budget_form": form,
-        "flattr_rows": flattr_rows_html(board.flattrs, format_local(board.split.share_cents)),
+        "flattr_rows": flattr_rows_html(
+            board.flattrs, format_local(board.split.share_cents), format_local(board.split.share_cents + 1)
+        ),
     }
     return render(request, "pages/dashboard.html", context, status=status)
 
