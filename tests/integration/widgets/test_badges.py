@@ -105,3 +105,14 @@ def test_hidden_thing_has_no_badge(client):
     thing.updated_at = timezone.now()
     thing.save()
     assert client.get(f"/badge/{thing.id}.svg").status_code == 404
+
+
+@pytest.mark.parametrize("size, width, height", [("large", 93, 20), ("small", 16, 16)])
+def test_flattrs_static_badges_are_served_at_their_historical_paths(client, size, width, height):
+    response = client.get(f"/button/flattr-badge-{size}.png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    png = response.content
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (width, height)
+    assert "public" in response["Cache-Control"] and not response.cookies
+    assert client.get("/button/flattr-badge-huge.png").status_code == 404
