@@ -46,7 +46,7 @@ def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_ser
     page.get_by_label("Password").fill(PASSWORD)
     page.screenshot(path=str(screenshots / "login.png"), full_page=True)
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/dashboard/")
     assert page.get_by_role("button", name="Sign out").is_visible()
 
     page.get_by_role("link", name="Settings").click()
