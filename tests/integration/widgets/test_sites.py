@@ -196,3 +196,61 @@ def test_an_invitation_says_who_invites_and_the_share_the_site_keeps(client):
     assert "The site keeps 50 % of what each of your pages there receives" in body
     french = client.get("/sites/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "inviter" in french and "50" in french and "Accept the invitation" not in french
+
+
+def test_the_site_owner_sees_who_attributed_a_page_and_gives_it_to_another_author(client, settings):
+    """Whoever first flattrs a page names its author; the site owner sees who did and can move
+    the page to another author: future revenue follows, what was settled stays paid."""
+    from urllib.parse import urlencode
+
+    from ruisseau.ledger.models import Account
+    from ruisseau.settlement.run import settle_period
+    from ruisseau.things.site_models import SitePage
+
+    settings.RECEIVE_REQUIRES_GIVING = False
+    bruno, chloe, emma, david = (factories.user(n) for n in ("bruno3", "chloe3", "emma3", "david3"))
+    site = verified_site(bruno)
+    sites.set_share(site.id, bruno.id, 1_000)
+    for author in (chloe, emma):
+        sites.accept_invitation(sites.invite_author(site.id, bruno.id, author.username).id, author.id)
+    # A settled month: Emma was paid for a page David's flattr attributed to her.
+    old = flattr_with_button(david.id, parse({"url": "https://blog.example/old", "uid": "emma3", "title": "Old"}),
+                             now=factories.at())
+    settle_period(factories.PERIOD, now=factories.at(factories.PERIOD + 1, hour=2))
+    settled = list(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents"))
+    assert dict(settled)["emma3"] > 0
+    # David (not an author) names Emma for a new page through the real auto-submit.
+    client.force_login(david)
+    url = "https://blog.example/rivers-part-2/"
+    client.post("/submit/auto?" + urlencode({"url": url, "user_id": "emma3"}))
+    page = SitePage.objects.get(thing__url=url)
+    assert (page.author, page.created_by, page.changed_by) == (emma, david, None)
+
+    client.force_login(bruno)
+    body = client.get(f"/sites/{site.id}/").content.decode()
+    assert "Attributed by david3's flattr" in body
+    accounts = dict(Account.objects.values_list("id", "balance_cents"))
+    refused = client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": page.thing_id,
+                                                 "username": "david3"})
+    assert refused.status_code == 400 and "not an author" in refused.content.decode()
+    for thing_id in (page.thing_id, old.thing_id):
+        moved = client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": thing_id, "username": "chloe3"})
+        assert moved.status_code == 200
+    page.refresh_from_db()
+    assert (page.author, page.changed_by) == (chloe, bruno)
+    for thing_id in (page.thing_id, old.thing_id):
+        owners = {o.user.username: (o.weight_bps, o.verification) for o in Thing.objects.get(id=thing_id).owners.all()}
+        assert owners == {"chloe3": (9_000, "site"), "bruno3": (1_000, "site")}
+    assert "Changed by bruno3" in client.get(f"/sites/{site.id}/").content.decode()
+    # Nothing settled moves: the ledger and the revenue statements are as they were.
+    assert dict(Account.objects.values_list("id", "balance_cents")) == accounts
+    assert list(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents")) == settled
+    # Only the site's owner re-attributes, and only its own pages.
+    client.force_login(emma)
+    assert client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": page.thing_id,
+                                              "username": "emma3"}).status_code == 404
+    other = factories.thing(david, url="https://blog.example/davids")
+    client.force_login(bruno)
+    assert client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": other.id,
+                                              "username": "chloe3"}).status_code == 400
+    assert [o.user_id for o in other.owners.all()] == [david.id]
