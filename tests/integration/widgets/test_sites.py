@@ -217,8 +217,8 @@ def test_the_site_owner_sees_who_attributed_a_page_and_gives_it_to_another_autho
     old = flattr_with_button(david.id, parse({"url": "https://blog.example/old", "uid": "emma3", "title": "Old"}),
                              now=factories.at())
     settle_period(factories.PERIOD, now=factories.at(factories.PERIOD + 1, hour=2))
-    settled = list(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents"))
-    assert dict(settled)["emma3"] > 0
+    settled = dict(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents"))
+    assert settled["emma3"] > 0
     # David (not an author) names Emma for a new page through the real auto-submit.
     client.force_login(david)
     url = "https://blog.example/rivers-part-2/"
@@ -244,7 +244,7 @@ def test_the_site_owner_sees_who_attributed_a_page_and_gives_it_to_another_autho
     assert "Changed by bruno3" in client.get(f"/sites/{site.id}/").content.decode()
     # Nothing settled moves: the ledger and the revenue statements are as they were.
     assert dict(Account.objects.values_list("id", "balance_cents")) == accounts
-    assert list(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents")) == settled
+    assert dict(ThingRevenue.objects.filter(thing=old.thing).values_list("user__username", "revenue_cents")) == settled
     # Only the site's owner re-attributes, and only its own pages.
     client.force_login(emma)
     assert client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": page.thing_id,
