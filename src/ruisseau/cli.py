@@ -6,7 +6,7 @@ import os
 import sys
 
 COMMANDS = [
-    ("demo", "migrate, load sample data and serve a demo on http://127.0.0.1:8000"),
+    ("demo", "migrate, load sample data and serve a demo on http://127.0.0.1:8000 (--port N: on N)"),
     ("serve", "run the production web server (granian, static files through WhiteNoise)"),
     ("migrate", "create or upgrade the database tables"),
     ("settle", "settle a closed period: settle [--period YYYY-MM] [--dry-run]"),
@@ -25,6 +25,20 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def demo_port(argv: list[str]) -> int | None:
+    """The port ``ruisseau demo`` will serve on (8000 unless ``--port``), None for other commands
+    or an unreadable port (the command itself then says what is wrong)."""
+    if not argv or argv[0] != "demo":
+        return None
+    port = "8000"
+    for i, arg in enumerate(argv[1:], start=1):
+        if arg == "--port" and i + 1 < len(argv):
+            port = argv[i + 1]
+        elif arg.startswith("--port="):
+            port = arg.split("=", 1)[1]
+    return int(port) if port.isdigit() else None
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
@@ -32,6 +46,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[0] == "manage":
         argv = argv[1:] or ["help"]
+    port = demo_port(argv)
+    if port is not None:
+        # The demo's public address is where it serves (links, CSRF, the demo blog's site),
+        # unless the operator set one. Settings read it once, so before they load.
+        os.environ.setdefault("RUISSEAU_PUBLIC_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ruisseau.settings")
     from django.core.management import execute_from_command_line
 

@@ -67,3 +67,44 @@ def test_demo_people_and_operators_sign_in_on_the_site_with_their_email(client):
                  stdout=StringIO())
     response = client.post("/accounts/login/", {"login": "boss@example.org", "password": "a-long-password"})
     assert response.status_code == 302 and client.get("/dashboard/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_blogs_site_follows_the_public_address_on_every_start(settings):
+    """Loaded on one port and restarted on another, the demo blog's site moves with the server:
+    otherwise its buttons name pages on no verified site and every flattr becomes a pledge."""
+    from ruisseau.things.site_models import Site
+    from ruisseau.widgets.params import parse
+    from ruisseau.widgets.services import flattr_with_button
+
+    settings.PUBLIC_URL = "http://127.0.0.1:8000"
+    call_command("demo", no_serve=True, stdout=StringIO())
+    assert Site.objects.get(owner__username="bruno").domain == "127.0.0.1:8000"
+    settings.PUBLIC_URL = "http://127.0.0.1:8002"
+    out = StringIO()
+    call_command("demo", port=8002, no_serve=True, stdout=out)
+    assert "The demo blog's site is 127.0.0.1:8002" in out.getvalue()
+    assert Site.objects.get(owner__username="bruno").domain == "127.0.0.1:8002"
+    reader = User.objects.get(username="alice")
+    flattr = flattr_with_button(reader.id, parse({"url": "http://127.0.0.1:8002/demo-blog/rivers/", "uid": "emma"}))
+    assert {o.user.username: o.verified for o in flattr.thing.owners.all()} == {"emma": True, "bruno": True}
+
+
+def test_demo_on_another_port_uses_it_as_the_public_address(tmp_path):
+    """`ruisseau demo --port N` serves at http://127.0.0.1:N: that is its public address (and the
+    demo blog's site) unless the operator set RUISSEAU_PUBLIC_URL. A fresh SQLite demo, end to end."""
+    import os
+
+    from ruisseau import cli
+
+    for argv, expected in ((["demo", "--port", "8002"], 8002), (["demo", "--port=8003"], 8003), (["demo"], 8000),
+                           (["serve", "--port", "8002"], None), (["demo", "--port", "x"], None)):
+        assert cli.demo_port(argv) == expected
+    env = {k: v for k, v in os.environ.items() if k not in ("RUISSEAU_PUBLIC_URL", "RUISSEAU_DATABASE_URL")}
+    env["RUISSEAU_DATA_DIR"] = str(tmp_path)
+    run = [sys.executable, "-m", "ruisseau.cli", "demo", "--no-serve", "--port"]
+    first = subprocess.run([*run, "8002"], capture_output=True, text=True, env=env, check=True)
+    assert "The demo blog's site is 127.0.0.1:8002 (http://127.0.0.1:8002/demo-blog/)" in first.stdout
+    chosen = subprocess.run([*run, "8003"], capture_output=True, text=True, check=True,
+                            env={**env, "RUISSEAU_PUBLIC_URL": "http://demo.example:9000"})
+    assert "The demo blog's site is demo.example:9000" in chosen.stdout

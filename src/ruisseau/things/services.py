@@ -6,11 +6,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
 from ruisseau.things.models import FULL_WEIGHT_BPS, Tag, Thing, ThingOwner
+from ruisseau.things.site_models import SitePage
 from ruisseau.things.urls import normalise_url
 
 MAX_TAGS = 20
@@ -173,6 +175,22 @@ def is_owner(thing_id: int, user_id: int) -> bool:
     return ThingOwner.objects.filter(thing_id=thing_id, user_id=user_id).exists()
 
 
+def controls(thing_id: int, user_id: int) -> bool:
+    """Whether the user is the one who changes, deletes and lists the thing as theirs: the author
+    of a page attributed through a site (the site owner's share pays him, it does not make the
+    page his), any owner of any other thing."""
+    author_id = SitePage.objects.filter(thing_id=thing_id).values_list("author_id", flat=True).first()
+    if author_id is not None:
+        return author_id == user_id
+    return is_owner(thing_id, user_id)
+
+
+def controlled_by(user_ids) -> Q:
+    """A Thing filter for ``controls`` over users (ids, or a query of ids), without duplicates."""
+    owned = ThingOwner.objects.filter(user_id__in=user_ids).values("thing_id")
+    return Q(site_page__author_id__in=user_ids) | Q(site_page__isnull=True, id__in=owned)
+
+
 UPDATABLE_FIELDS = ("title", "description", "category", "language", "tags", "hidden")
 
 
@@ -180,8 +198,9 @@ def _owned_thing(thing_id: int, user_id: int, action: str) -> Thing:
     thing = Thing.objects.select_for_update().filter(id=thing_id, disabled=False).first()
     if thing is None:
         raise NotFound(f"No thing with id {thing_id!r}")
-    if not is_owner(thing.id, user_id):
-        raise Forbidden(f"Only an owner of this thing can {action} it")
+    if not controls(thing.id, user_id):
+        raise Forbidden(f"Only an owner of this thing can {action} it"
+                        + (" (on a site's page, its author)" if SitePage.objects.filter(thing=thing).exists() else ""))
     return thing
 
 
@@ -211,10 +230,22 @@ def update_thing(thing_id: int, user_id: int, *, now: datetime | None = None, **
 def delete_thing(thing_id: int, user_id: int, *, now: datetime | None = None) -> bool:
     """Delete an owned thing. A thing with history (flattrs, pledges, subscriptions) is kept for
     the accounts but retired instead: disabled and hidden, so it can no longer be flattred or
-    found. Returns True when the row was removed. Raises NotFound or Forbidden."""
+    found, and its waiting pledges lapse uncharged. Refused (Forbidden) while it has flattrs of a
+    period not settled yet: their givers were told those flattrs count and will be charged, so
+    the thing stays until settlement pays them (it can be hidden meanwhile). Returns True when
+    the row was removed. Raises NotFound or Forbidden."""
     from ruisseau.flattrs.models import Flattr, Subscription  # flattrs depends on things, not back
+    from ruisseau.settlement.models import RunStatus, SettlementRun
 
     thing = _owned_thing(thing_id, user_id, "delete")
+    unsettled = Flattr.objects.filter(thing=thing)  # pledges are flattrs of settled periods
+    last = (SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period")
+            .values_list("period", flat=True).first())
+    if last is not None:
+        unsettled = unsettled.filter(period__gt=last)
+    if unsettled.exists():
+        raise Forbidden("This thing has flattrs that are not settled yet: it can be deleted once their "
+                        "period is settled (hide it meanwhile)")
     if Flattr.objects.filter(thing=thing).exists() or Subscription.objects.filter(thing=thing).exists():
         thing.disabled, thing.hidden, thing.updated_at = True, True, now or timezone.now()
         thing.save(update_fields=["disabled", "hidden", "updated_at"])

@@ -67,7 +67,7 @@ def _update(call: Call, thing_id: int):
 def _delete(call: Call, thing_id: int):
     call.require("thing", error="forbidden", description="Cannot delete the thing: the access token lacks the 'thing' scope")
     queries.thing_by_id(thing_id)
-    if not services.is_owner(thing_id, call.caller.user_id):
+    if not services.controls(thing_id, call.caller.user_id):
         raise ApiError("forbidden", "Cannot delete the thing: it is not yours")
     services.delete_thing(thing_id, call.caller.user_id)
     return Reply(status=204)
