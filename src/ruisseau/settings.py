@@ -218,6 +218,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if SECURE:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of Ruisseau that append the client's address to X-Forwarded-For (ratelimit.client_ip):
+# an https PUBLIC_URL means one TLS proxy; 0 ignores the header (Ruisseau faces the Internet itself).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if SECURE else 0, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from ruisseau import ratelimit
 from ruisseau.accounts.services import username_from_email
 from ruisseau.ledger import accounts as ledger_accounts
 
@@ -32,6 +33,10 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
             ledger_accounts.open_user_accounts(user.id)
         return user
+
+    def get_client_ip(self, request) -> str:
+        # allauth's login and sign-up limits count the same address as Ruisseau's own limits.
+        return ratelimit.client_ip(request)
 
     def send_mail(self, template_prefix, email, context) -> None:
         user = context.get("user")
