@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ruisseau.datadir import configured_data_dir
+
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(f"RUISSEAU_{name}", default)
@@ -46,7 +48,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("DATA_DIR", str(Path.cwd() / "data"))).resolve()
+DATA_DIR = configured_data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -89,7 +91,12 @@ if len(CURRENCY) != 3 or not CURRENCY.isalpha():
 
 # --- Database ----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ruisseau.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+except ValueError:  # the URL itself is not repeated: it may hold a password
+    raise ImproperlyConfigured(
+        "RUISSEAU_DATABASE_URL must be a sqlite:///path or postgres://user:password@host:port/name URL"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
