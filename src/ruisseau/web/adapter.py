@@ -3,7 +3,11 @@ the recipient's own language."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.utils import translation
 
@@ -42,4 +46,13 @@ class AccountAdapter(DefaultAccountAdapter):
         user = context.get("user")
         language = site_language(getattr(user, "language", None)) or translation.get_language()
         with translation.override(language):
-            super().send_mail(template_prefix, email, context)
+            super().send_mail(template_prefix, email, {**context, "current_site": email_site()})
+
+
+def email_site() -> SimpleNamespace:
+    """What allauth's emails call the site ("Hello from …!"): its name, not the host it runs on
+    (there is no django.contrib.sites here, so allauth would fall back to the request's host for
+    both). The domain stays the request's, as the links in the same email."""
+    request = allauth_context.request
+    domain = request.get_host() if request is not None else urlsplit(settings.PUBLIC_URL).netloc
+    return SimpleNamespace(name=settings.SITE_NAME, domain=domain)

@@ -45,3 +45,9 @@ def test_tls_and_ssl_together_are_refused(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as error:
         probe(tmp_path, RUISSEAU_EMAIL_USE_TLS="true", RUISSEAU_EMAIL_USE_SSL="true")
     assert "exclude each other" in error.value.stderr
+
+
+def test_a_contact_address_that_is_not_one_is_refused(tmp_path):
+    with pytest.raises(subprocess.CalledProcessError) as error:
+        probe(tmp_path, RUISSEAU_CONTACT_EMAIL="nobody")
+    assert "RUISSEAU_CONTACT_EMAIL must be an email address, got 'nobody'" in error.value.stderr
