@@ -41,7 +41,7 @@ def test_emails_use_the_configured_name_in_french_too(client):
 @override_settings(CONTACT_EMAIL="help@ruisseau-lyon.example")
 def test_every_page_and_the_closing_rule_give_the_contact_address(member_client):
     home = member_client.get("/").content.decode()
-    assert 'href="mailto:help@ruisseau-lyon.example"' in home
+    assert 'Contact: <a href="mailto:help@ruisseau-lyon.example">' in home
     closing = member_client.get(reverse("web:settings_close")).content.decode()
     assert "Write to the operator of this site at <a href=\"mailto:help@ruisseau-lyon.example\">" in closing
 
@@ -57,3 +57,9 @@ def test_messages_that_send_people_to_the_operator_say_where(member):
     with pytest.raises(Exception, match="contact the operator at help@ruisseau-lyon.example"):
         require_unflagged(member.id)
     assert User.objects.filter(id=member.id).exists()
+
+
+@override_settings(CONTACT_EMAIL="help@ruisseau-lyon.example")
+def test_the_footer_gives_the_address_in_french(member_client, member):
+    User.objects.filter(id=member.id).update(language="fr")
+    assert 'Contact : <a href="mailto:help@ruisseau-lyon.example">' in member_client.get("/").content.decode()
