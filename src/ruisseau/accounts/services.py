@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -54,6 +56,8 @@ def create_user(
     budget = validate_budget(budget_cents if budget_cents is not None else settings.MIN_BUDGET_CENTS)
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(f"The username {username!r} is taken", code="username_taken")
+    if email:
+        _check_new_email(email)
     try:
         user = User.objects.create_user(
             username,
@@ -70,8 +74,24 @@ def create_user(
     if email and email_verified:
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        try:
+            with transaction.atomic():
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        except IntegrityError:  # registered by someone else meanwhile
+            raise InvalidInput(f"The email address {email!r} is already used", code="email_taken") from None
     return user
+
+
+def _check_new_email(email: str) -> None:
+    """One account per address, whatever its case: allauth signs people in by email."""
+    from allauth.account.models import EmailAddress
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(f"{email!r} is not a valid email address", code="invalid_email") from None
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        raise InvalidInput(f"The email address {email!r} is already used", code="email_taken")
 
 
 def set_budget(user_id: int, budget_cents: int) -> User:
