@@ -47,7 +47,7 @@ def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, so
     flattr = _insert_if_allowed(user_id, thing_id, now, source, with_count)
     if flattr is not None:
         return flattr
-    thing = Thing.objects.filter(id=thing_id, hidden=False, disabled=False).first()
+    thing = Thing.objects.filter(id=thing_id, disabled=False).first()
     if thing is None:
         raise NotFound(f"No thing with id {thing_id} can be flattred")
     return _flattr(_active_user(user_id), thing, now, source)  # says which rule refused
@@ -61,11 +61,10 @@ def flattr_url(
     flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2)."""
     now = now or timezone.now()
     _active_user(user_id)  # before anything is created for an account that cannot flattr
-    # ``hidden`` is never passed on: a hidden thing cannot be flattred, so one auto-submit URL
-    # saying hidden=1 would otherwise create the thing hidden and lock every later flattr out.
-    fields.pop("hidden", None)
+    # ``hidden`` (unlisted) is passed on: a hidden thing is left out of listings and search only,
+    # it is flattred like any other. Only a disabled thing cannot be.
     thing, _created = things.get_or_submit(url, now=now, **fields)
-    if thing.hidden or thing.disabled:
+    if thing.disabled:
         raise NotFound(f"The thing at {thing.url} cannot be flattred")
     return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path
 
@@ -94,7 +93,7 @@ def _insert_if_allowed(user_id: int, thing_id: int, now: datetime, source: str, 
         SELECT u.id, t.id, %s, %s, %s
         FROM {User._meta.db_table} u, {Thing._meta.db_table} t
         WHERE u.id = %s AND u.is_active = %s AND u.closed_at IS NULL
-          AND t.id = %s AND t.hidden = %s AND t.disabled = %s
+          AND t.id = %s AND t.disabled = %s
           AND NOT EXISTS (SELECT 1 FROM {ThingOwner._meta.db_table} o WHERE o.thing_id = t.id AND o.user_id = u.id)
           AND COALESCE((SELECT a.balance_cents FROM {Account._meta.db_table} a
                         WHERE a.kind = %s AND a.user_id = u.id AND a.currency = %s), 0) >= u.budget_cents
@@ -102,7 +101,7 @@ def _insert_if_allowed(user_id: int, thing_id: int, now: datetime, source: str, 
         ON CONFLICT (user_id, thing_id, period) DO NOTHING
         RETURNING id"""
     params = [ops.adapt_datefield_value(period), ops.adapt_datetimefield_value(now), source,
-              user_id, True, thing_id, False, False, AccountKind.USER_FUNDS, settings.CURRENCY]
+              user_id, True, thing_id, False, AccountKind.USER_FUNDS, settings.CURRENCY]
     count = f"(SELECT COUNT(*) FROM {Flattr._meta.db_table} c WHERE c.thing_id = t.id)"
     if postgres:
         # The whole statement reads one snapshot, which does not hold the row its WITH inserts:

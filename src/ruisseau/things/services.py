@@ -16,9 +16,9 @@ from ruisseau.things.urls import normalise_url
 MAX_TAGS = 20
 
 
-def get_thing(thing_id: int, *, include_hidden: bool = True) -> Thing:
+def get_thing(thing_id: int, *, include_disabled: bool = True) -> Thing:
     thing = Thing.objects.filter(id=thing_id).first() if isinstance(thing_id, int) else None
-    if thing is None or (thing.hidden and not include_hidden):
+    if thing is None or (thing.disabled and not include_disabled):
         raise NotFound(f"No thing with id {thing_id!r}")
     return thing
 

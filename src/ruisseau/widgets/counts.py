@@ -51,7 +51,7 @@ def url_lookup(url: str) -> tuple[str, int | None, int]:
     key = url_key(canonical)
     cached = cache.get(key)
     if cached is None:
-        cached = Thing.objects.filter(url=canonical, hidden=False).values_list("id", flat=True).first()
+        cached = Thing.objects.filter(url=canonical, disabled=False).values_list("id", flat=True).first()
         cached = _NO_THING if cached is None else cached
         cache.set(key, cached, settings.WIDGETS_COUNT_TTL_SECONDS)
     return key, (None if cached == _NO_THING else cached), cached
@@ -61,7 +61,7 @@ def thing_exists(thing_id: int) -> bool:
     key = f"widgets:exists:{thing_id}"
     cached = cache.get(key)
     if cached is None:
-        cached = Thing.objects.filter(id=thing_id, hidden=False).exists()
+        cached = Thing.objects.filter(id=thing_id, disabled=False).exists()
         cache.set(key, cached, settings.WIDGETS_COUNT_TTL_SECONDS)
     return cached
 

@@ -45,10 +45,10 @@ class ButtonParams:
     dark: bool = False
 
     def thing_fields(self) -> dict:
-        """Metadata for a thing created by a flattr of this URL (auto-submit). ``hidden`` is not
-        passed on: here a hidden thing cannot be flattred at all (flattrs/services.py), so a
-        button saying ``hidden=1`` would create a thing and then refuse its own click."""
-        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags}
+        """Metadata for a thing created by a flattr of this URL (auto-submit). ``hidden=1`` makes
+        it unlisted (left out of search and listings); it is flattred like any other."""
+        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags,
+                        "hidden": self.hidden}
         if self.category:
             fields["category"] = self.category
         if self.language:
