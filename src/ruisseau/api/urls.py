@@ -5,12 +5,14 @@ Every API route takes an optional format suffix (`.json`, `.as`, `.atom`, `.txt`
 
 from django.urls import path, re_path
 
+from ruisseau.accounts.services import FORMAT_SUFFIXES
 from ruisseau.api import docs, oauth_views, pages
 from ruisseau.api.views import activities, flattrs, meta, subscriptions, things, users
 
 app_name = "api"
 
-END = r"(?:\.(?P<fmt>json|as|atom|txt|xml|yaml))?/?$"
+# Usernames may not end in one of these (accounts.services.username_problem), so /users/a.json is a.
+END = rf"(?:\.(?P<fmt>{'|'.join(FORMAT_SUFFIXES)}))?/?$"
 ID = r"(?P<thing_id>\d{1,18})"
 USER = r"(?P<username>[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}?)"
 
