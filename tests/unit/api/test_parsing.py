@@ -35,8 +35,8 @@ def test_full_flag(query, expected):
 def test_paging_defaults_cap_and_errors(settings):
     settings.API_PAGE_MAX = 100
     assert paging(QueryDict("")) == (30, 1)
-    assert paging(QueryDict("count=500&page=3")) == (100, 3)
-    for bad in ("count=0", "page=-1", "count=abc", "page=1.5"):
+    assert paging(QueryDict("count=100&page=3")) == (100, 3)
+    for bad in ("count=0", "count=101", "page=-1", "count=abc", "page=1.5"):
         with pytest.raises(ApiError):
             paging(QueryDict(bad))
 
