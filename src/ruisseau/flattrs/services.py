@@ -35,6 +35,7 @@ from ruisseau.money import format_cents
 from ruisseau.periods import Period
 from ruisseau.things import services as things
 from ruisseau.things.models import Thing, ThingOwner
+from ruisseau.things.sites import submit_attributed
 
 
 def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, source: str = FlattrSource.CLICK,
@@ -55,15 +56,17 @@ def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, so
 
 def flattr_url(
     user_id: int, url: str, *, now: datetime | None = None, source: str = FlattrSource.AUTO_SUBMIT,
-    with_count: bool = False, **fields
+    with_count: bool = False, author: str = "", **fields
 ) -> Flattr:
     """Flattr the thing at a URL; an unknown URL becomes an unclaimed thing first, and the
-    flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2)."""
+    flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2). ``author`` is the
+    username an auto-submit URL names: the thing is theirs when the page is on a verified site
+    they write for (as the button does)."""
     now = now or timezone.now()
     _active_user(user_id)  # before anything is created for an account that cannot flattr
     # ``hidden`` (unlisted) is passed on: a hidden thing is left out of listings and search only,
     # it is flattred like any other. Only a disabled thing cannot be.
-    thing, _created = things.get_or_submit(url, now=now, **fields)
+    thing = submit_attributed(url, author, now=now, **fields)
     if thing.disabled:
         raise NotFound(f"The thing at {thing.url} cannot be flattred")
     return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path

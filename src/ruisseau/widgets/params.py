@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ruisseau.errors import InvalidInput
 from ruisseau.things.catalogue import CATEGORY_IDS, LANGUAGE_IDS
 from ruisseau.things.services import clean_tags
+from ruisseau.things.targets import lenient_query
 from ruisseau.things.urls import normalise_url
 
 _TAG = re.compile(r"<[^>]*>")
@@ -66,6 +67,12 @@ class ButtonParams:
         if self.hidden:
             out["hidden"] = "1"
         return out
+
+
+def from_request(request, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonParams:
+    """``parse`` of the request's own query, read leniently: a link written with ``&amp;`` between
+    its parameters (copied out of HTML or a feed) keeps them all (flattr-widgets.md §4.3)."""
+    return parse(lenient_query(request.META.get("QUERY_STRING", "")), uid_keys=uid_keys)
 
 
 def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonParams:

@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from ruisseau.api.autosubmit import parse_target
+from ruisseau.things.targets import parse_target
 from ruisseau.api.errors import ApiError, from_domain
 from ruisseau.api.oauth_views import normalise_scope
 from ruisseau.api.parsing import full_flag, paging, parse_bool
@@ -72,3 +72,9 @@ def test_domain_errors_map_to_documented_codes():
     assert from_domain(InvalidInput("x", code="something_new")).code == "invalid_request"
     body = ApiError("not_found", "gone").body()
     assert set(body) == {"error", "error_description", "error_uri"}
+
+
+def test_auto_submit_urls_written_with_amp():
+    auto = parse_target("https://flattr.com/submit/auto?url=https%3A%2F%2Fb.example%2Fp&amp;user_id=emma"
+                        "&AMP;title=Amp&amp;amp;tags=a")
+    assert (auto.url, auto.owner, auto.fields) == ("https://b.example/p", "emma", {"title": "Amp", "tags": "a"})
