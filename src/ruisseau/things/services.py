@@ -11,6 +11,7 @@ from django.utils import timezone
 from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
 from ruisseau.things.models import FULL_WEIGHT_BPS, Tag, Thing, ThingOwner
+from ruisseau.things.targets import own_thing_id
 from ruisseau.things.urls import normalise_url
 
 MAX_TAGS = 20
@@ -24,7 +25,13 @@ def get_thing(thing_id: int, *, include_disabled: bool = True) -> Thing:
 
 
 def find_by_url(url: str) -> Thing | None:
-    return Thing.objects.filter(url=normalise_url(url)).first()
+    """The thing at ``url``: this instance's own thing page names its thing; any other address of
+    ours raises InvalidInput (things/targets.py)."""
+    canonical = normalise_url(url)
+    own = own_thing_id(canonical)
+    if own is not None:
+        return Thing.objects.filter(id=own).first()
+    return Thing.objects.filter(url=canonical).first()
 
 
 def clean_tags(tags: Iterable[str] | str | None) -> list[str]:
@@ -71,6 +78,10 @@ def register_thing(
     the thing is unclaimed (auto-submit). Raises InvalidInput (code ``validation``) when the
     URL is invalid or already registered."""
     canonical = normalise_url(url)
+    own = own_thing_id(canonical)  # raises for an address of ours that is no thing page
+    if own is not None:
+        raise InvalidInput(f"{canonical} is the page of thing {own} on Ruisseau, not a page of its own",
+                           code="validation")
     title = (title or "").strip() or canonical
     _validate_fields(title, category, language)
     tag_names = clean_tags(tags)
@@ -100,6 +111,9 @@ def get_or_submit(url: str, *, title: str = "", now: datetime | None = None, **f
     existing = find_by_url(url)
     if existing is not None:
         return existing, False
+    own = own_thing_id(normalise_url(url))
+    if own is not None:  # our page of a thing that does not exist: nothing to create
+        raise NotFound(f"No thing with id {own}")
     try:
         return register_thing(url, owner_id=None, title=title, now=now, **fields), True
     except InvalidInput:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ruisseau.errors import InvalidInput
 from ruisseau.things.catalogue import CATEGORY_IDS, LANGUAGE_IDS
 from ruisseau.things.services import clean_tags
-from ruisseau.things.targets import lenient_query
+from ruisseau.things.targets import lenient_query, own_thing_id
 from ruisseau.things.urls import normalise_url
 
 _TAG = re.compile(r"<[^>]*>")
@@ -83,6 +83,7 @@ def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonPar
         raise InvalidInput(_("The url parameter is required"), code="validation")
     try:
         url = normalise_url(unescape(raw_url) if "&amp;" in raw_url else raw_url)
+        own_thing_id(url)  # an address of Ruisseau itself is no page for a button, but its thing pages
     except InvalidInput as exc:
         raise InvalidInput(_("The url parameter is not valid: %(why)s") % {"why": exc.message},
                            code="validation") from None
