@@ -309,6 +309,9 @@ MIDDLEWARE = [
 
 # --- API and OAuth2 (django-oauth-toolkit) --------------------------------------------------
 # Absolute URLs in API answers (`resource`, `link`, `Location`) are built from these bases.
+# Paths on PUBLIC_URL that stand for someone else's pages and may become things (the demo blog);
+# any other address of this instance is refused as a thing, except /thing/<id>/ which names <id>.
+OWN_CONTENT_PATHS = ("/demo-blog/",)
 API_BASE_URL = env_str("API_BASE_URL", f"{PUBLIC_URL}/rest/v2").rstrip("/")
 # Calls per window and per access token (else per client address), as X-RateLimit-* report them.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1000, minimum=1)

@@ -21,6 +21,22 @@ from ruisseau.periods import Period
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,39}$")
 
+# The v2 API reads a format from the end of every path (``/users/alice.json``), so a username
+# ending in one of these would name someone else there (``alice.json`` would be ``alice``). The
+# API's routes are built from this tuple: the two cannot drift apart.
+FORMAT_SUFFIXES = ("json", "as", "atom", "txt", "xml", "yaml")
+
+
+def username_problem(username: str) -> str | None:
+    """Why ``username`` cannot be a username, or None when it can."""
+    if not _USERNAME_RE.match(username or ""):
+        return f"{username!r} is not a valid username: 2 to 40 letters, digits, '_', '.' or '-'"
+    suffix = username.rsplit(".", 1)[-1].lower() if "." in username else ""
+    if suffix in FORMAT_SUFFIXES:
+        return (f"{username!r} is not a valid username: it may not end in .{suffix} "
+                f"(the API reads {', '.join('.' + s for s in FORMAT_SUFFIXES)} as formats)")
+    return None
+
 
 def validate_budget(budget_cents: int) -> int:
     require_cents(budget_cents, "The budget")
@@ -49,10 +65,9 @@ def create_user(
 
     ``email_verified`` is for addresses an operator vouches for (the operator's own, the demo's):
     sign-in requires a confirmed address, and people signing up confirm theirs by email."""
-    if not _USERNAME_RE.match(username or ""):
-        raise InvalidInput(
-            f"{username!r} is not a valid username: 2 to 40 letters, digits, '_', '.' or '-'"
-        )
+    problem = username_problem(username)
+    if problem:
+        raise InvalidInput(problem)
     budget = validate_budget(budget_cents if budget_cents is not None else settings.MIN_BUDGET_CENTS)
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(f"The username {username!r} is taken", code="username_taken")
@@ -107,11 +122,15 @@ def set_budget(user_id: int, budget_cents: int) -> User:
 def username_from_email(email: str) -> str:
     """A free, slug-like username made from the part of ``email`` before the ``@``.
 
-    ``Chloé.Martin+news@example.org`` → ``chloe.martin``; ``chloe.martin-2`` if that is taken.
+    ``Chloé.Martin+news@example.org`` → ``chloe.martin``; ``chloe.martin-2`` if that is taken;
+    ``alice.json@…`` → ``alice-json`` (a name may not end in an API format suffix).
     People see their display name; the username only has to be unique and URL-safe."""
     local = (email or "").split("@", 1)[0].split("+", 1)[0]
     ascii_only = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9_.-]+", "-", ascii_only.lower()).strip("-._")[:30] or "user"
+    base = re.sub(r"[^a-z0-9_.-]+", "-", ascii_only.lower()).strip("-._")[:30].strip("-._") or "user"
+    head, dot, suffix = base.rpartition(".")
+    if dot and suffix in FORMAT_SUFFIXES:
+        base = f"{head}-{suffix}"
     if len(base) < 2:
         base = f"{base}-user"
     taken = set(

@@ -13,20 +13,27 @@ from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
 from ruisseau.things.models import FULL_WEIGHT_BPS, Tag, Thing, ThingOwner
 from ruisseau.things.site_models import SitePage
+from ruisseau.things.targets import own_thing_id
 from ruisseau.things.urls import normalise_url
 
 MAX_TAGS = 20
 
 
-def get_thing(thing_id: int, *, include_hidden: bool = True) -> Thing:
+def get_thing(thing_id: int, *, include_disabled: bool = True) -> Thing:
     thing = Thing.objects.filter(id=thing_id).first() if isinstance(thing_id, int) else None
-    if thing is None or (thing.hidden and not include_hidden):
+    if thing is None or (thing.disabled and not include_disabled):
         raise NotFound(f"No thing with id {thing_id!r}")
     return thing
 
 
 def find_by_url(url: str) -> Thing | None:
-    return Thing.objects.filter(url=normalise_url(url)).first()
+    """The thing at ``url``: this instance's own thing page names its thing; any other address of
+    ours raises InvalidInput (things/targets.py)."""
+    canonical = normalise_url(url)
+    own = own_thing_id(canonical)
+    if own is not None:
+        return Thing.objects.filter(id=own).first()
+    return Thing.objects.filter(url=canonical).first()
 
 
 def clean_tags(tags: Iterable[str] | str | None) -> list[str]:
@@ -73,6 +80,10 @@ def register_thing(
     the thing is unclaimed (auto-submit). Raises InvalidInput (code ``validation``) when the
     URL is invalid or already registered."""
     canonical = normalise_url(url)
+    own = own_thing_id(canonical)  # raises for an address of ours that is no thing page
+    if own is not None:
+        raise InvalidInput(f"{canonical} is the page of thing {own} on Ruisseau, not a page of its own",
+                           code="validation")
     title = (title or "").strip() or canonical
     _validate_fields(title, category, language)
     tag_names = clean_tags(tags)
@@ -102,6 +113,9 @@ def get_or_submit(url: str, *, title: str = "", now: datetime | None = None, **f
     existing = find_by_url(url)
     if existing is not None:
         return existing, False
+    own = own_thing_id(normalise_url(url))
+    if own is not None:  # our page of a thing that does not exist: nothing to create
+        raise NotFound(f"No thing with id {own}")
     try:
         return register_thing(url, owner_id=None, title=title, now=now, **fields), True
     except InvalidInput:

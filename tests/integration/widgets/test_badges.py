@@ -2,6 +2,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from ruisseau.flattrs.services import flattr_thing, take_back
@@ -99,11 +100,15 @@ def test_badge_rejects_post(client):
     assert client.post(f"/badge/{thing.id}.svg").status_code == 405
 
 
-def test_hidden_thing_has_no_badge(client):
+def test_hidden_thing_has_a_badge_disabled_one_has_not(client):
     thing = factories.thing(factories.user())
     thing.hidden = True
     thing.updated_at = timezone.now()
     thing.save()
+    assert client.get(f"/badge/{thing.id}.svg").status_code == 200  # hidden is unlisted only
+    thing.disabled = True
+    thing.save()
+    cache.clear()
     assert client.get(f"/badge/{thing.id}.svg").status_code == 404
 
 

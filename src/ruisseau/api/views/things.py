@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from ruisseau.api import queries, representations as rep
-from ruisseau.api.autosubmit import parse_target
+from ruisseau.things.targets import parse_target
 from ruisseau.api.errors import ApiError, invalid, not_found
 from ruisseau.api.http import Call, Reply, endpoint
 from ruisseau.api.parsing import paging, parse_bool, text

@@ -97,7 +97,7 @@ def _context(request, params, *, error: str = "", done: bool = False) -> dict:
 @require_http_methods(["GET", "POST"])
 def view(request):
     try:
-        params = button_params.parse(request.GET)
+        params = button_params.from_request(request)
     except InvalidInput as exc:
         return _frameable(render(request, "widgets/button_error.html", {"error": exc.message}, status=400))
     error = ""
@@ -126,7 +126,7 @@ def view(request):
 def popup(request):
     """First-party window: sign in if needed, confirm, flattr, tell the opener, close."""
     try:
-        params = button_params.parse(request.GET)
+        params = button_params.from_request(request)
     except InvalidInput as exc:
         return render(request, "widgets/popup.html", {"error": exc.message}, status=400)
     if not request.user.is_authenticated:

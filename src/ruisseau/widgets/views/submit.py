@@ -23,7 +23,7 @@ _UID_KEYS = ("user_id", "uid")
 @require_http_methods(["GET", "POST"])
 def auto_submit(request):
     try:
-        params = button_params.parse(request.GET, uid_keys=_UID_KEYS)
+        params = button_params.from_request(request, uid_keys=_UID_KEYS)
     except InvalidInput as exc:
         return render(request, "widgets/submit.html", {"error": exc.message}, status=400)
     thing_id = counts.thing_id_for_url(params.url)
