@@ -18,7 +18,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 2000 <= self.year <= 9999:
-            raise InvalidInput(f"{self.year:04d}-{self.month:02d} is not a valid period")
+            raise InvalidInput(
+                f"{self.year:04d}-{self.month:02d} is not a valid period: periods run from 2000-01 to 9999-12"
+            )
 
     @classmethod
     def parse(cls, text: str) -> Period:

@@ -65,11 +65,19 @@ def _window_key(scope: str, who: str, window_seconds: int, now: float | None) ->
 
 
 def client_ip(request) -> str:
-    """The address to count anonymous requests against (behind a proxy, its forwarded address)."""
+    """The address to count anonymous requests against: the one every part of Ruisseau uses.
+
+    Behind ``RUISSEAU_TRUSTED_PROXIES`` proxies, each appends the address it received the request
+    from to ``X-Forwarded-For``; so the client's address is that many entries from the end. The
+    entries before it are whatever the client sent and must never be believed. With no trusted
+    proxy (or a header shorter than the proxies would make) the connection's own address counts.
+    """
     from django.conf import settings
 
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
+    trusted = getattr(settings, "TRUSTED_PROXIES", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if trusted and forwarded:
+        entries = [entry.strip() for entry in forwarded.split(",")]
+        if len(entries) >= trusted and entries[-trusted]:
+            return entries[-trusted]
+    return request.META.get("REMOTE_ADDR") or "unknown"

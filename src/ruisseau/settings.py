@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ruisseau.datadir import configured_data_dir
+
 
 def env_str(name: str, default: str) -> str:
     return os.environ.get(f"RUISSEAU_{name}", default)
@@ -46,7 +48,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(env_str("DATA_DIR", str(Path.cwd() / "data"))).resolve()
+DATA_DIR = configured_data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -67,6 +69,11 @@ DEBUG = env_bool("DEBUG", False)
 PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = [PUBLIC_URL]
+# The name people know the site by (emails, the authenticator app) and where they reach its operator.
+SITE_NAME = env_str("SITE_NAME", "Ruisseau").strip() or "Ruisseau"
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "contact@ruisseau.example").strip()
+if "@" not in CONTACT_EMAIL[1:-1] or any(c.isspace() or c in "<>\"" for c in CONTACT_EMAIL):
+    raise ImproperlyConfigured(f"RUISSEAU_CONTACT_EMAIL must be an email address, got {CONTACT_EMAIL!r}")
 
 # --- Money and the rules of DESIGN.md §2–3 -------------------------------------------------
 CURRENCY = env_str("CURRENCY", "EUR").upper()
@@ -89,7 +96,12 @@ if len(CURRENCY) != 3 or not CURRENCY.isalpha():
 
 # --- Database ----------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ruisseau.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+try:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+except ValueError:  # the URL itself is not repeated: it may hold a password
+    raise ImproperlyConfigured(
+        "RUISSEAU_DATABASE_URL must be a sqlite:///path or postgres://user:password@host:port/name URL"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -218,6 +230,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if SECURE:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies in front of Ruisseau that append the client's address to X-Forwarded-For (ratelimit.client_ip):
+# an https PUBLIC_URL means one TLS proxy; 0 ignores the header (Ruisseau faces the Internet itself).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 1 if SECURE else 0, minimum=0)
 
 LOGGING = {
     "version": 1,
@@ -236,7 +251,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/dashboard/"  # a person signing in comes for their month: the dashboard
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -254,7 +269,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Ruisseau <noreply@localhost>
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 ACCOUNT_ADAPTER = "ruisseau.web.adapter.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Ruisseau] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_CHANGE_EMAIL = True  # one address per person: changing it replaces the old one once confirmed
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell people when their password or email changes
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
@@ -268,7 +283,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Ruisseau"
+MFA_TOTP_ISSUER = SITE_NAME
 
 # The language cookie follows the session cookie: secure on an https:// PUBLIC_URL.
 LANGUAGE_COOKIE_SECURE = SECURE
@@ -280,7 +295,10 @@ AVATAR_MAX_BYTES = env_int("AVATAR_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 
 # The website's own templates (allauth's pages and elements restyled, 404/500) take precedence.
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], Path(__file__).resolve().parent / "web" / "overrides"]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.i18n")
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [
+    "django.template.context_processors.i18n",
+    "ruisseau.web.context_processors.site",
+]
 MIDDLEWARE = [
     *MIDDLEWARE,
     "ruisseau.web.middleware.UserLanguageMiddleware",
@@ -291,6 +309,9 @@ MIDDLEWARE = [
 
 # --- API and OAuth2 (django-oauth-toolkit) --------------------------------------------------
 # Absolute URLs in API answers (`resource`, `link`, `Location`) are built from these bases.
+# Paths on PUBLIC_URL that stand for someone else's pages and may become things (the demo blog);
+# any other address of this instance is refused as a thing, except /thing/<id>/ which names <id>.
+OWN_CONTENT_PATHS = ("/demo-blog/",)
 API_BASE_URL = env_str("API_BASE_URL", f"{PUBLIC_URL}/rest/v2").rstrip("/")
 # Calls per window and per access token (else per client address), as X-RateLimit-* report them.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1000, minimum=1)

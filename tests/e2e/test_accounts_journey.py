@@ -46,7 +46,7 @@ def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_ser
     page.get_by_label("Password").fill(PASSWORD)
     page.screenshot(path=str(screenshots / "login.png"), full_page=True)
     page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/dashboard/")
     assert page.get_by_role("button", name="Sign out").is_visible()
 
     page.get_by_role("link", name="Settings").click()
@@ -72,6 +72,17 @@ def test_a_new_person_signs_up_confirms_signs_in_and_switches_to_french(live_ser
     page.screenshot(path=str(screenshots / "creator-fr.png"), full_page=True)
     page.goto(live_server.url + "/settings/close/")
     page.screenshot(path=str(screenshots / "settings-close-fr.png"), full_page=True)
+    # Closing is for good: a wrong password is said by the field and closes nothing.
+    page.get_by_label("Votre mot de passe").fill("pas-le-bon")
+    page.get_by_label("J’ai compris", exact=False).check()
+    page.get_by_role("button", name="Fermer mon compte").click()
+    assert page.get_by_text("Mot de passe incorrect.").is_visible()
+    page.screenshot(path=str(screenshots / "settings-close-wrong-password-fr.png"), full_page=True)
+    page.get_by_label("Votre mot de passe").fill(PASSWORD)
+    page.get_by_label("J’ai compris", exact=False).check()
+    page.get_by_role("button", name="Fermer mon compte").click()
+    page.wait_for_url(live_server.url + "/")
+    assert page.get_by_text("Votre compte est fermé.", exact=False).is_visible()
     assert csp_problems == []
 
 

@@ -52,16 +52,18 @@ def test_funds_must_cover_the_budget():
     assert not Flattr.objects.exists()
 
 
-def test_unknown_hidden_and_disabled_things_are_not_found():
+def test_unknown_and_disabled_things_are_not_found_hidden_ones_are_flattred():
     giver = factories.user()
     hidden, disabled = factories.thing(factories.user()), factories.thing(factories.user())
     Thing.objects.filter(id=hidden.id).update(hidden=True)
     Thing.objects.filter(id=disabled.id).update(disabled=True)
-    for thing_id in (hidden.id, disabled.id, 999_999):
+    for thing_id in (disabled.id, 999_999):
         with pytest.raises(NotFound) as error:
             flattrs.flattr_thing(giver.id, thing_id, now=at())
         assert error.value.code == "not_found"
     assert not Flattr.objects.exists()
+    flattrs.flattr_thing(giver.id, hidden.id, now=at())  # hidden means unlisted, nothing more
+    assert Flattr.objects.filter(thing_id=hidden.id).count() == 1
 
 
 def test_inactive_and_unknown_users_cannot_flattr():

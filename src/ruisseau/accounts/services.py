@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,6 +20,22 @@ from ruisseau.money import format_cents, require_cents
 from ruisseau.periods import Period
 
 _USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{1,39}$")
+
+# The v2 API reads a format from the end of every path (``/users/alice.json``), so a username
+# ending in one of these would name someone else there (``alice.json`` would be ``alice``). The
+# API's routes are built from this tuple: the two cannot drift apart.
+FORMAT_SUFFIXES = ("json", "as", "atom", "txt", "xml", "yaml")
+
+
+def username_problem(username: str) -> str | None:
+    """Why ``username`` cannot be a username, or None when it can."""
+    if not _USERNAME_RE.match(username or ""):
+        return f"{username!r} is not a valid username: 2 to 40 letters, digits, '_', '.' or '-'"
+    suffix = username.rsplit(".", 1)[-1].lower() if "." in username else ""
+    if suffix in FORMAT_SUFFIXES:
+        return (f"{username!r} is not a valid username: it may not end in .{suffix} "
+                f"(the API reads {', '.join('.' + s for s in FORMAT_SUFFIXES)} as formats)")
+    return None
 
 
 def validate_budget(budget_cents: int) -> int:
@@ -47,13 +65,14 @@ def create_user(
 
     ``email_verified`` is for addresses an operator vouches for (the operator's own, the demo's):
     sign-in requires a confirmed address, and people signing up confirm theirs by email."""
-    if not _USERNAME_RE.match(username or ""):
-        raise InvalidInput(
-            f"{username!r} is not a valid username: 2 to 40 letters, digits, '_', '.' or '-'"
-        )
+    problem = username_problem(username)
+    if problem:
+        raise InvalidInput(problem)
     budget = validate_budget(budget_cents if budget_cents is not None else settings.MIN_BUDGET_CENTS)
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInput(f"The username {username!r} is taken", code="username_taken")
+    if email:
+        _check_new_email(email)
     try:
         user = User.objects.create_user(
             username,
@@ -70,8 +89,24 @@ def create_user(
     if email and email_verified:
         from allauth.account.models import EmailAddress
 
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        try:
+            with transaction.atomic():
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        except IntegrityError:  # registered by someone else meanwhile
+            raise InvalidInput(f"The email address {email!r} is already used", code="email_taken") from None
     return user
+
+
+def _check_new_email(email: str) -> None:
+    """One account per address, whatever its case: allauth signs people in by email."""
+    from allauth.account.models import EmailAddress
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput(f"{email!r} is not a valid email address", code="invalid_email") from None
+    if User.objects.filter(email__iexact=email).exists() or EmailAddress.objects.filter(email__iexact=email).exists():
+        raise InvalidInput(f"The email address {email!r} is already used", code="email_taken")
 
 
 def set_budget(user_id: int, budget_cents: int) -> User:
@@ -87,11 +122,15 @@ def set_budget(user_id: int, budget_cents: int) -> User:
 def username_from_email(email: str) -> str:
     """A free, slug-like username made from the part of ``email`` before the ``@``.
 
-    ``Chloé.Martin+news@example.org`` → ``chloe.martin``; ``chloe.martin-2`` if that is taken.
+    ``Chloé.Martin+news@example.org`` → ``chloe.martin``; ``chloe.martin-2`` if that is taken;
+    ``alice.json@…`` → ``alice-json`` (a name may not end in an API format suffix).
     People see their display name; the username only has to be unique and URL-safe."""
     local = (email or "").split("@", 1)[0].split("+", 1)[0]
     ascii_only = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9_.-]+", "-", ascii_only.lower()).strip("-._")[:30] or "user"
+    base = re.sub(r"[^a-z0-9_.-]+", "-", ascii_only.lower()).strip("-._")[:30].strip("-._") or "user"
+    head, dot, suffix = base.rpartition(".")
+    if dot and suffix in FORMAT_SUFFIXES:
+        base = f"{head}-{suffix}"
     if len(base) < 2:
         base = f"{base}-user"
     taken = set(

@@ -173,21 +173,54 @@ def _count(request, caller: Caller) -> dict:
     return headers
 
 
+# Media types of the formats a resource may offer (reference §2.1). An Accept of
+# application/stream+json also takes JSON where there is no Activity Streams form (flattrclient
+# sets it for good, reference §2.1 [OBS]).
+_JSON_RANGES = {"application/json", "application/stream+json", "application/*", "*/*"}
+_MEDIA = {"as": {"application/stream+json"}, "atom": {"application/atom+xml"}, "txt": {"text/plain", "text/*"}}
+
+
+def _accepted(header: str) -> set[str]:
+    """The media ranges an Accept header allows (q > 0), lower-cased; empty when there is none."""
+    ranges = set()
+    for part in header.split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        weight = 1.0
+        for param in params:
+            name, _eq, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    pass
+        if media and weight > 0:
+            ranges.add(media.lower())
+    return ranges
+
+
 def _format(fmt: str | None, request, formats) -> str:
-    """The response format from the path suffix, else from Accept for resources with another form.
-    An Accept of application/stream+json stays JSON elsewhere (flattrclient sets it for good)."""
+    """The response format from the path suffix, else from Accept (reference §2.1): a suffix or an
+    Accept the resource cannot answer is 406 ``not_acceptable``, either way."""
     if fmt:
+        fmt = fmt.lower()
         if fmt == "json" or (fmt == "as" and "as" not in formats):
             return "json"
         if fmt in formats:
             return fmt
         raise ApiError("not_acceptable", f"This resource cannot be answered as .{fmt}")
-    accept = request.META.get("HTTP_ACCEPT", "")
-    if "as" in formats and "application/stream+json" in accept:
-        return "as"
-    if "atom" in formats and "application/atom+xml" in accept:
-        return "atom"
-    return "json"
+    accepted = _accepted(request.META.get("HTTP_ACCEPT", ""))
+    if not accepted:
+        return "json"
+    for offered in ("as", "atom"):  # asked for by name: the Activity Streams forms come first
+        if offered in formats and accepted & _MEDIA[offered]:
+            return offered
+    if accepted & _JSON_RANGES:
+        return "json"
+    if "txt" in formats and accepted & _MEDIA["txt"]:
+        return "txt"
+    wanted = ", ".join(sorted(accepted))[:100]
+    raise ApiError("not_acceptable", f"This resource cannot be answered as {wanted}; it answers JSON"
+                   + "".join(f", .{f}" for f in formats if f != "json"))
 
 
 def _render(request, result) -> HttpResponse:
@@ -211,7 +244,9 @@ def _json(request, body, status: int, content_type: str = JSON_TYPE) -> HttpResp
     payload = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     callback = request.GET.get("jsonp") or request.GET.get("callback")
     if callback and request.method == "GET" and _CALLBACK.match(callback):
-        return HttpResponse(f"/**/{callback}({payload});", status=status,
+        # Always 200: a <script> that fails to load fires onerror and never calls back, so a JSONP
+        # client could not read the error body (`error`, `error_description`) it is given here.
+        return HttpResponse(f"/**/{callback}({payload});", status=200,
                             content_type="application/javascript; charset=utf-8")
     return HttpResponse(payload, status=status, content_type=content_type)
 

@@ -60,10 +60,13 @@ def full_flag(query) -> bool:
 
 
 def paging(query) -> tuple[int, int]:
-    """(count, page) from the query: count 1..API_PAGE_MAX (default 30), page from 1."""
+    """(count, page) from the query: count 1..API_PAGE_MAX (default 30), page from 1. A larger
+    count is refused, not cut: clients stop at the first page shorter than the count they asked."""
     count = _positive_int(query.get("count"), "count", 30)
     page = _positive_int(query.get("page"), "page", 1)
-    return min(count, settings.API_PAGE_MAX), page
+    if count > settings.API_PAGE_MAX:
+        raise invalid(f"count must be between 1 and {settings.API_PAGE_MAX}, got {count}")
+    return count, page
 
 
 def _positive_int(raw, name: str, default: int) -> int:

@@ -13,6 +13,7 @@ from ruisseau.accounts.models import User
 from ruisseau.api.errors import invalid, not_found
 from ruisseau.flattrs.models import Flattr, Subscription
 from ruisseau.periods import Period
+from ruisseau.things import services as thing_services
 from ruisseau.things.models import Thing
 from ruisseau.things.search import TEXT_COLUMNS, contains_word, words_match
 
@@ -55,7 +56,7 @@ def user_by_name(username: str) -> User:
 
 
 def owned_things(user: User, *, include_hidden: bool) -> QuerySet[Thing]:
-    qs = things().filter(owners__user=user)
+    qs = things().filter(thing_services.controlled_by([user.id]))
     if not include_hidden:
         qs = qs.filter(hidden=False)
     return qs.order_by("-created_at", "-id")
@@ -133,7 +134,7 @@ def search(params: dict, *, caller_id: int | None) -> QuerySet[Thing]:
     their owner, and only with the extendedread scope (the view decides ``caller_id``)."""
     visible = Q(hidden=False)
     if caller_id:
-        visible |= Q(owners__user_id=caller_id)
+        visible |= thing_services.controlled_by([caller_id])
     qs = things().filter(visible)
     if params.get("query"):
         qs = qs.filter(words_match(params["query"].split()[:10], columns=(*TEXT_COLUMNS, "url"), owner_names=False))
@@ -145,7 +146,8 @@ def search(params: dict, *, caller_id: int | None) -> QuerySet[Thing]:
         if params.get(name):
             qs = qs.filter(**{f"{name}__in": [v.strip() for v in params[name].split(",") if v.strip()]})
     if params.get("user"):
-        qs = qs.filter(owners__user__username__iexact=params["user"])
+        named = User.objects.filter(username__iexact=params["user"]).values("id")
+        qs = qs.filter(thing_services.controlled_by(named))
     return _sort(qs.distinct(), params.get("sort") or "relevance", params.get("query") or "")
 
 

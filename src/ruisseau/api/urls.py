@@ -1,26 +1,32 @@
 """Routes of the v2 API (/rest/v2/...), the OAuth2 endpoints and the developer pages.
 
-Every API route takes an optional format suffix (`.json`, `.as`, `.atom`, `.txt`; `.xml` and
-`.yaml` answer 406) and one optional trailing slash (reference §2.1, §2.7)."""
+Every API route takes an optional format suffix and one optional trailing slash (reference §2.1,
+§2.7): `.json`, `.as`, `.atom`, `.txt` where the resource has that form, 406 for any other suffix.
+Routes ending in a username or an encoded URL read only the known suffixes (END), since a dot there
+may belong to the name; usernames may not end in one of them."""
 
 from django.urls import path, re_path
 
+from ruisseau.accounts.services import FORMAT_SUFFIXES
 from ruisseau.api import docs, oauth_views, pages
 from ruisseau.api.views import activities, flattrs, meta, subscriptions, things, users
 
 app_name = "api"
 
-END = r"(?:\.(?P<fmt>json|as|atom|txt|xml|yaml))?/?$"
+# Usernames may not end in one of these (accounts.services.username_problem), so /users/a.json is a.
+END = rf"(?:\.(?P<fmt>{'|'.join(FORMAT_SUFFIXES)}))?/?$"
+# Anywhere else any suffix is a format: an unknown one is 406 not_acceptable, not 404.
+ANY_END = r"(?:\.(?P<fmt>[A-Za-z0-9]{1,16}))?/?$"
 ID = r"(?P<thing_id>\d{1,18})"
 USER = r"(?P<username>[A-Za-z0-9_][A-Za-z0-9_.-]{0,39}?)"
 
 
-def api(pattern: str, view, name: str):
-    return re_path(rf"^rest/v2/{pattern}{END}", view, name=name)
+def api(pattern: str, view, name: str, *, end: str = ANY_END):
+    return re_path(rf"^rest/v2/{pattern}{end}", view, name=name)
 
 
 urlpatterns = [
-    api(r"things/lookup/q/(?P<quoted>.+?)", things.lookup, "lookup_legacy"),
+    api(r"things/lookup/q/(?P<quoted>.+?)", things.lookup, "lookup_legacy", end=END),
     api(r"things/lookup", things.lookup, "lookup"),
     api(r"things/search", things.search, "search"),
     api(r"things", things.things, "things"),
@@ -38,7 +44,7 @@ urlpatterns = [
     api(rf"users/{USER}/things", things.user_things, "user_things"),
     api(rf"users/{USER}/flattrs", flattrs.user_flattrs, "user_flattrs"),
     api(rf"users/{USER}/activities", activities.user_activities, "user_activities"),
-    api(rf"users/{USER}", users.user, "user"),
+    api(rf"users/{USER}", users.user, "user", end=END),
     api(r"categories", meta.categories, "categories"),
     api(r"languages", meta.languages, "languages"),
     api(r"rate_limit", meta.rate_limit, "rate_limit"),

@@ -7,6 +7,7 @@ the demo shows what the product really computes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -47,6 +48,13 @@ THINGS = [
     ("film", {"emma": 10_000}, "https://video.example/watch/fjord", "Fjord: a short film",
      "video", "sv_SE", "film"),
 ]
+
+
+DEMO_SITE_OWNER = "bruno"
+
+
+def public_domain() -> str:
+    return urlsplit(settings.PUBLIC_URL).netloc
 
 
 def demo_loaded() -> bool:
@@ -115,14 +123,32 @@ def _demo_blog(users: dict, now: datetime) -> None:
     """The shared demo blog served at /demo-blog/ (widgets/views/demo_blog.py): Bruno runs it and
     keeps 10 %; Chloé and Emma write for it. Its domain is this server's own, marked verified
     here because a demo cannot prove it (a real site proves it: docs/integrations.md)."""
-    from urllib.parse import urlsplit
-
     from ruisseau.things import sites
     from ruisseau.things.site_models import Site
 
     owner = users["bruno"]
-    site = sites.add_site(owner.id, urlsplit(settings.PUBLIC_URL).netloc, now=now)
+    site = sites.add_site(owner.id, public_domain(), now=now)
     Site.objects.filter(id=site.id).update(verified_at=now, method="meta")
     sites.set_share(site.id, owner.id, 1_000)
     for name in ("bruno", "chloe", "emma"):
         sites.accept_invitation(sites.invite_author(site.id, owner.id, name, now=now).id, users[name].id, now=now)
+
+
+def follow_public_url() -> str | None:
+    """Move the demo blog's site to this start's public address (the demo may have been loaded on
+    another port): its buttons name pages on this server, so the site must be this server's
+    domain or their flattrs become pledges. Returns the domain, or None when another account
+    holds that domain verified (the demo then leaves its site alone)."""
+    from django.db.models import Q
+
+    from ruisseau.things.site_models import Site
+
+    domain = public_domain()
+    site = Site.objects.filter(owner__username=DEMO_SITE_OWNER, verified_at__isnull=False).first()
+    if site is None or site.domain == domain:
+        return domain if site is not None else None
+    taken = Q(verified_at__isnull=False) | Q(owner_id=site.owner_id)
+    if Site.objects.filter(taken, domain=domain).exclude(id=site.id).exists():
+        return None
+    Site.objects.filter(id=site.id).update(domain=domain)
+    return domain

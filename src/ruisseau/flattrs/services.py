@@ -35,6 +35,7 @@ from ruisseau.money import format_cents
 from ruisseau.periods import Period
 from ruisseau.things import services as things
 from ruisseau.things.models import Thing, ThingOwner
+from ruisseau.things.sites import submit_attributed
 
 
 def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, source: str = FlattrSource.CLICK,
@@ -47,7 +48,7 @@ def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, so
     flattr = _insert_if_allowed(user_id, thing_id, now, source, with_count)
     if flattr is not None:
         return flattr
-    thing = Thing.objects.filter(id=thing_id, hidden=False, disabled=False).first()
+    thing = Thing.objects.filter(id=thing_id, disabled=False).first()
     if thing is None:
         raise NotFound(f"No thing with id {thing_id} can be flattred")
     return _flattr(_active_user(user_id), thing, now, source)  # says which rule refused
@@ -55,17 +56,18 @@ def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, so
 
 def flattr_url(
     user_id: int, url: str, *, now: datetime | None = None, source: str = FlattrSource.AUTO_SUBMIT,
-    with_count: bool = False, **fields
+    with_count: bool = False, author: str = "", **fields
 ) -> Flattr:
     """Flattr the thing at a URL; an unknown URL becomes an unclaimed thing first, and the
-    flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2)."""
+    flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2). ``author`` is the
+    username an auto-submit URL names: the thing is theirs when the page is on a verified site
+    they write for (as the button does)."""
     now = now or timezone.now()
     _active_user(user_id)  # before anything is created for an account that cannot flattr
-    # ``hidden`` is never passed on: a hidden thing cannot be flattred, so one auto-submit URL
-    # saying hidden=1 would otherwise create the thing hidden and lock every later flattr out.
-    fields.pop("hidden", None)
-    thing, _created = things.get_or_submit(url, now=now, **fields)
-    if thing.hidden or thing.disabled:
+    # ``hidden`` (unlisted) is passed on: a hidden thing is left out of listings and search only,
+    # it is flattred like any other. Only a disabled thing cannot be.
+    thing = submit_attributed(url, author, now=now, by=user_id, **fields)  # who named the author is recorded
+    if thing.disabled:
         raise NotFound(f"The thing at {thing.url} cannot be flattred")
     return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path
 
@@ -94,7 +96,7 @@ def _insert_if_allowed(user_id: int, thing_id: int, now: datetime, source: str, 
         SELECT u.id, t.id, %s, %s, %s
         FROM {User._meta.db_table} u, {Thing._meta.db_table} t
         WHERE u.id = %s AND u.is_active = %s AND u.closed_at IS NULL
-          AND t.id = %s AND t.hidden = %s AND t.disabled = %s
+          AND t.id = %s AND t.disabled = %s
           AND NOT EXISTS (SELECT 1 FROM {ThingOwner._meta.db_table} o WHERE o.thing_id = t.id AND o.user_id = u.id)
           AND COALESCE((SELECT a.balance_cents FROM {Account._meta.db_table} a
                         WHERE a.kind = %s AND a.user_id = u.id AND a.currency = %s), 0) >= u.budget_cents
@@ -102,7 +104,7 @@ def _insert_if_allowed(user_id: int, thing_id: int, now: datetime, source: str, 
         ON CONFLICT (user_id, thing_id, period) DO NOTHING
         RETURNING id"""
     params = [ops.adapt_datefield_value(period), ops.adapt_datetimefield_value(now), source,
-              user_id, True, thing_id, False, False, AccountKind.USER_FUNDS, settings.CURRENCY]
+              user_id, True, thing_id, False, AccountKind.USER_FUNDS, settings.CURRENCY]
     count = f"(SELECT COUNT(*) FROM {Flattr._meta.db_table} c WHERE c.thing_id = t.id)"
     if postgres:
         # The whole statement reads one snapshot, which does not hold the row its WITH inserts:

@@ -70,7 +70,8 @@ def materialise(period: Period) -> int:
 
     Set-based and idempotent: run at the start of a period (cron) and again by settlement. A
     subscription fires at most once per period (``last_fired_period``), so a flattr the user takes
-    back stays taken back. Subscriptions to the subscriber's own or hidden things do not fire.
+    back stays taken back. Subscriptions to the subscriber's own or disabled things do not fire (a hidden thing is only
+    unlisted: it is flattred like any other).
     """
     sub, flattr = Subscription._meta.db_table, Flattr._meta.db_table
     owner, thing = ThingOwner._meta.db_table, Thing._meta.db_table
@@ -87,7 +88,7 @@ def materialise(period: Period) -> int:
         created = execute(
             f"""INSERT INTO {flattr} (user_id, thing_id, period, created_at, source)
                 SELECT s.user_id, s.thing_id, %(period)s, %(start)s, %(source)s FROM {sub} s
-                JOIN {thing} t ON t.id = s.thing_id AND t.hidden = %(false)s AND t.disabled = %(false)s
+                JOIN {thing} t ON t.id = s.thing_id AND t.disabled = %(false)s
                 WHERE {fires}
                   AND NOT EXISTS (SELECT 1 FROM {owner} o WHERE o.thing_id = s.thing_id AND o.user_id = s.user_id)
                   AND NOT EXISTS (SELECT 1 FROM {flattr} f WHERE f.user_id = s.user_id

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date
 from ruisseau.db import prepared_cursor
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.ledger.models import Account, AccountKind, Transfer
-from ruisseau.pages.value import current_split
+from ruisseau.pages.value import estimate
 from ruisseau.periods import Period
 from ruisseau.settlement.models import GiverStatement
 from ruisseau.settlement.split import GiverSplit
@@ -47,7 +47,8 @@ class FlattrRow(NamedTuple):
     thing_id: int
     title: str
     created_at: str  # as the database writes it (UTC); pages/rows.py turns it into a local date
-    has_verified_owner: bool
+    has_verified_owner: bool  # paid at the end of the month; else it waits as a pledge
+    extra_cent: bool  # among the earliest paid flattrs that get one leftover cent each
 
 
 class PledgeRow(NamedTuple):
@@ -93,7 +94,8 @@ class Dashboard:
     earnings_cents: int
     flattrs: list[FlattrRow]  # the page shown, newest first
     flattr_page: Page  # of range(flattr_count): numbers and links only
-    split: GiverSplit
+    period_paid: int  # this month's flattrs whose thing has a verified owner (other than the giver)
+    split: GiverSplit  # what would be spent if the month ended now, over paid_count
     pledges: list[PledgeRow]
     subscriptions: list[SubscriptionRow]
     statements: list[StatementRow]
@@ -105,6 +107,24 @@ class Dashboard:
     @property
     def funds_cover_budget(self) -> bool:
         return self.funds_cents >= self.budget_cents
+
+    @property
+    def waiting_count(self) -> int:
+        """This month's flattrs that would wait as pledges if it ended now."""
+        return self.flattr_count - self.period_paid
+
+    @property
+    def carried_paid(self) -> int:
+        """Pledges of earlier months that would be paid now: they share the budget too, first."""
+        return sum(1 for p in self.pledges if p.has_verified_owner)
+
+    @property
+    def paid_count(self) -> int:
+        return self.period_paid + self.carried_paid
+
+    @property
+    def spend_cents(self) -> int:
+        return self.split.spend_cents
 
     @property
     def fee_percent(self) -> str:
@@ -119,7 +139,12 @@ class Dashboard:
 # querysets cost more than running them (about 4 ms a view, most of the page's own time; issue 3's
 # benchmark), and a giver may have a thousand flattrs in a period, which the ORM turned into
 # objects one converter at a time. The statements are built once; only the ids change.
-_HAS_VERIFIED_OWNER = "EXISTS (SELECT 1 FROM {owners} o WHERE o.thing_id = {alias}.thing_id AND o.verified)"
+#
+# "Paid" is the settlement's rule as far as it can be known before the month ends: the thing has
+# a verified owner who is not the giver. (Whether that owner gives this month, with
+# give-to-receive on, is only known when it ends.)
+_HAS_VERIFIED_OWNER = ("EXISTS (SELECT 1 FROM {owners} o WHERE o.thing_id = {alias}.thing_id AND o.verified"
+                       " AND o.user_id <> {alias}.user_id)")
 
 
 @functools.cache
@@ -135,9 +160,15 @@ def _statements() -> dict[str, str]:
         # rows.py turns into a local date once per distinct moment.
         # The page is chosen first, so that only its rows are joined to their things and owners
         # (SQLite would otherwise join all of the period's flattrs, then sort them).
+        # The last column: whether the row is among the earliest paid flattrs that get a
+        # leftover cent (the LIMIT is how many of them this month's flattrs get).
         "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
-                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
-                       FROM (SELECT id, thing_id, created_at FROM {tables["flattrs"]}
+                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)},
+                              f.id IN (SELECT e.id FROM {tables["flattrs"]} e
+                                       WHERE e.user_id = %s AND e.period = %s
+                                         AND {_HAS_VERIFIED_OWNER.format(alias="e", **tables)}
+                                       ORDER BY e.created_at, e.id LIMIT %s)
+                       FROM (SELECT id, user_id, thing_id, created_at FROM {tables["flattrs"]}
                              WHERE user_id = %s AND period = %s ORDER BY created_at DESC, id DESC
                              LIMIT %s OFFSET %s) f
                        JOIN {tables["things"]} t ON t.id = f.thing_id
@@ -176,8 +207,9 @@ def _rest_statement(tables: dict[str, str]) -> str:
         FROM (SELECT period, spend_cents, fee_cents, payable_count FROM {tables["statements"]}
               WHERE user_id = %s ORDER BY period DESC LIMIT {PAST_PERIODS}) last_statements
         UNION ALL
-        SELECT 4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*), NULL, NULL
-        FROM {tables["flattrs"]} WHERE user_id = %s AND period = %s"""
+        SELECT 4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, COUNT(*),
+               COALESCE(SUM(CASE WHEN {_HAS_VERIFIED_OWNER.format(alias="f", **tables)} THEN 1 ELSE 0 END), 0), NULL
+        FROM {tables["flattrs"]} f WHERE f.user_id = %s AND f.period = %s"""
 
 
 def _day(value) -> date | None:
@@ -193,7 +225,7 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
         cursor.execute(_statements()["rest"], [user.id, settings.CURRENCY, user.id, PledgeState.WAITING.value,
                                                user.id, user.id, user.id, day])
         rest = cursor.fetchall()
-        money, pledges, subscriptions, statements, flattr_count = {}, [], [], [], 0
+        money, pledges, subscriptions, statements, flattr_count, period_paid = {}, [], [], [], 0, 0
         for part, row_id, thing_id, title, kind, when, moment, flag, n1, n2, n3 in rest:
             if part == 0:
                 money[kind] = n1
@@ -204,23 +236,30 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
             elif part == 3:
                 statements.append(StatementRow(_day(when), n1, n2, n3))
             else:
-                flattr_count = n1
+                flattr_count, period_paid = n1, int(n2)
+        funds = money.get(AccountKind.USER_FUNDS, 0)
+        carried_paid = sum(1 for p in pledges if p.has_verified_owner)
+        split = estimate(user.budget_cents, funds, period_paid + carried_paid)
+        # The leftover cents go to the earliest paid flattrs: the carried pledges (older) first.
+        extra_now = max(0, split.extra_count - carried_paid)
         flattr_page = Paginator(range(flattr_count), FLATTRS_PER_PAGE).get_page(page)
         flattrs = []
         if flattr_count:
-            cursor.execute(_statements()["flattrs"], [user.id, day, FLATTRS_PER_PAGE, flattr_page.start_index() - 1])
-            flattrs = [FlattrRow(*row) for row in cursor.fetchall()]
+            cursor.execute(_statements()["flattrs"], [user.id, day, extra_now, user.id, day, FLATTRS_PER_PAGE,
+                                                      flattr_page.start_index() - 1])
+            flattrs = [FlattrRow(*row[:5], bool(row[5])) for row in cursor.fetchall()]
     pledges.sort(key=lambda p: (p.since_period, p.flattr_id))
     subscriptions.sort(key=lambda s: s[:2])  # created_at (datetimes, or SQLite's text, which sorts alike), id
     statements.sort(key=lambda s: s.period, reverse=True)
     return Dashboard(
         period=period,
         budget_cents=user.budget_cents,
-        funds_cents=money.get(AccountKind.USER_FUNDS, 0),
+        funds_cents=funds,
         earnings_cents=money.get(AccountKind.USER_EARNINGS, 0),
         flattrs=flattrs,
         flattr_page=flattr_page,
-        split=current_split(user.budget_cents, flattr_count),
+        period_paid=period_paid,
+        split=split,
         pledges=pledges,
         subscriptions=[row for *_, row in subscriptions],
         statements=statements,

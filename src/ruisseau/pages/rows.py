@@ -22,17 +22,20 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 
-def flattr_rows_html(flattrs: list, value_text: str) -> SafeString:
-    """The ``<tr>`` rows for ``flattrs`` (giver_reads.FlattrRow, in display order)."""
+def flattr_rows_html(flattrs: list, value_text: str, value_plus_cent_text: str) -> SafeString:
+    """The ``<tr>`` rows for ``flattrs`` (giver_reads.FlattrRow, in display order): each paid
+    flattr's value (one cent more for those with ``extra_cent``); a flattr that would wait as a
+    pledge is worth nothing yet."""
     thing_url = reverse("pages:thing", args=[1]).rsplit("1/", 1)[0] + "{}/"
-    value = escape(value_text)
+    values = {(True, False): escape(value_text), (True, True): escape(value_plus_cent_text),
+              (False, False): "—", (False, True): "—"}
     no_owner = escape(_("no verified owner yet: will wait as a pledge"))
     pledge_badge = f' <span class="badge claimed">{no_owner}</span>'
     button = escape(_("Take back"))
     dates: dict = {}  # by the database's text of the moment
     rows = []
     here = timezone.get_current_timezone()  # once: localtime() looks it up again for every row
-    for flattr_id, thing_id, title, created_at, has_verified_owner in flattrs:
+    for flattr_id, thing_id, title, created_at, has_verified_owner, extra_cent in flattrs:
         if created_at not in dates:
             moment = parse_datetime(created_at)
             if timezone.is_naive(moment):  # SQLite keeps UTC without saying so
@@ -41,7 +44,7 @@ def flattr_rows_html(flattrs: list, value_text: str) -> SafeString:
         rows.append(
             f'<tr><td><a href="{thing_url.format(thing_id)}">{escape(title)}</a>'
             f'{"" if has_verified_owner else pledge_badge}</td><td>{dates[created_at]}</td>'
-            f'<td class="num amount" data-flattr-value>{value}</td>'
+            f'<td class="num amount" data-flattr-value>{values[has_verified_owner, extra_cent]}</td>'
             f'<td><button type="submit" name="flattr" value="{flattr_id}" class="button small">{button}</button></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every piece above is escaped or our own

@@ -191,6 +191,7 @@ PROFILE_LIST = 50
 def profile_view(person, viewer) -> ProfileView:
     owned = list(
         ThingOwner.objects.filter(user_id=person.id, thing__hidden=False)
+        .filter(Q(thing__site_page__isnull=True) | Q(thing__site_page__author_id=person.id))  # a site's share is not his page
         .select_related("thing")
         .order_by("-thing__created_at", "-thing_id")[:PROFILE_LIST]
     )

@@ -3,6 +3,7 @@ written for developers and the API; people on the website read these."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import get_language_info, gettext, gettext_lazy as _, gettext_noop
 
 from ruisseau.errors import RuisseauError
@@ -22,7 +23,7 @@ PLAIN_WORDS = {
     "subscribed": _("You already subscribe to this thing."),
     "not_flattred": _("Flattr this thing first, then you can subscribe to it."),
     "invalid_budget": _("The monthly budget must be between %(low)s and %(high)s."),
-    "claimed": _("This thing already has a verified owner. If it is yours, contact the operator."),
+    "claimed": _("This thing already has a verified owner. If it is yours, contact the operator at %(contact)s."),
     "payment_declined": _("The payment was declined: %(reason)s"),
     "insufficient_funds": _("You do not have that much in earnings."),
     "idempotency_conflict": _("This form was already sent with another amount. Please enter the amount again."),
@@ -34,7 +35,10 @@ def explain(error: RuisseauError, **values: str) -> str:
     text = PLAIN_WORDS.get(error.code)
     if text is None:
         return error.words()
-    return str(text) % values if values else str(text)
+    text = str(text)
+    if "%(contact)s" in text:
+        values = {"contact": settings.CONTACT_EMAIL, **values}
+    return text % values if values else text
 # Reasons a payment provider gives in English that a person may meet on the site: the sandbox's
 # decline (for trying the failure). Other reasons (a real provider's) are shown as they come.
 PROVIDER_REASONS = [gettext_noop("The sandbox card was declined (amounts ending in ,02 are)")]

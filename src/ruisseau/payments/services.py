@@ -114,8 +114,9 @@ def require_unflagged(user_id: int) -> None:
     flag = AccountFlag.objects.filter(user_id=user_id, cleared_at__isnull=True).first()
     if flag is not None:
         raise Forbidden(
-            _("Your account is on hold after a payment was reversed (%(reason)s). Please contact the operator.")
-            % {"reason": flag.reason},
+            _("Your account is on hold after a payment was reversed (%(reason)s). Please contact the operator at "
+              "%(contact)s.")
+            % {"reason": flag.reason, "contact": settings.CONTACT_EMAIL},
             code="account_on_hold",
         )
 

@@ -73,4 +73,4 @@ class ThingOwner(models.Model):
         return f"{self.user} owns {self.weight_bps / 100:g} % of thing {self.thing_id} ({state})"
 
 
-from ruisseau.things.site_models import Site, SiteAuthor, SiteProofMethod  # noqa: E402,F401  (one app, two modules)
+from ruisseau.things.site_models import Site, SiteAuthor, SitePage, SiteProofMethod  # noqa: E402,F401  (one app, two modules)

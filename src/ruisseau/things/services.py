@@ -6,26 +6,35 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.things.catalogue import CATEGORY_IDS, DEFAULT_CATEGORY, DEFAULT_LANGUAGE, LANGUAGE_IDS
 from ruisseau.things.models import FULL_WEIGHT_BPS, Tag, Thing, ThingOwner
+from ruisseau.things.site_models import SitePage
+from ruisseau.things.targets import own_thing_id
 from ruisseau.things.urls import normalise_url
 
 MAX_TAGS = 20
 
 
-def get_thing(thing_id: int, *, include_hidden: bool = True) -> Thing:
+def get_thing(thing_id: int, *, include_disabled: bool = True) -> Thing:
     thing = Thing.objects.filter(id=thing_id).first() if isinstance(thing_id, int) else None
-    if thing is None or (thing.hidden and not include_hidden):
+    if thing is None or (thing.disabled and not include_disabled):
         raise NotFound(f"No thing with id {thing_id!r}")
     return thing
 
 
 def find_by_url(url: str) -> Thing | None:
-    return Thing.objects.filter(url=normalise_url(url)).first()
+    """The thing at ``url``: this instance's own thing page names its thing; any other address of
+    ours raises InvalidInput (things/targets.py)."""
+    canonical = normalise_url(url)
+    own = own_thing_id(canonical)
+    if own is not None:
+        return Thing.objects.filter(id=own).first()
+    return Thing.objects.filter(url=canonical).first()
 
 
 def clean_tags(tags: Iterable[str] | str | None) -> list[str]:
@@ -72,6 +81,10 @@ def register_thing(
     the thing is unclaimed (auto-submit). Raises InvalidInput (code ``validation``) when the
     URL is invalid or already registered."""
     canonical = normalise_url(url)
+    own = own_thing_id(canonical)  # raises for an address of ours that is no thing page
+    if own is not None:
+        raise InvalidInput(f"{canonical} is the page of thing {own} on Ruisseau, not a page of its own",
+                           code="validation")
     title = (title or "").strip() or canonical
     _validate_fields(title, category, language)
     tag_names = clean_tags(tags)
@@ -102,6 +115,9 @@ def get_or_submit(url: str, *, title: str = "", now: datetime | None = None, **f
     existing = find_by_url(url)
     if existing is not None:
         return existing, False
+    own = own_thing_id(normalise_url(url))
+    if own is not None:  # our page of a thing that does not exist: nothing to create
+        raise NotFound(f"No thing with id {own}")
     try:
         return register_thing(url, owner_id=None, title=title, now=now, **fields), True
     except InvalidInput:
@@ -175,6 +191,22 @@ def is_owner(thing_id: int, user_id: int) -> bool:
     return ThingOwner.objects.filter(thing_id=thing_id, user_id=user_id).exists()
 
 
+def controls(thing_id: int, user_id: int) -> bool:
+    """Whether the user is the one who changes, deletes and lists the thing as theirs: the author
+    of a page attributed through a site (the site owner's share pays him, it does not make the
+    page his), any owner of any other thing."""
+    author_id = SitePage.objects.filter(thing_id=thing_id).values_list("author_id", flat=True).first()
+    if author_id is not None:
+        return author_id == user_id
+    return is_owner(thing_id, user_id)
+
+
+def controlled_by(user_ids) -> Q:
+    """A Thing filter for ``controls`` over users (ids, or a query of ids), without duplicates."""
+    owned = ThingOwner.objects.filter(user_id__in=user_ids).values("thing_id")
+    return Q(site_page__author_id__in=user_ids) | Q(site_page__isnull=True, id__in=owned)
+
+
 UPDATABLE_FIELDS = ("title", "description", "category", "language", "tags", "hidden")
 
 
@@ -182,8 +214,9 @@ def _owned_thing(thing_id: int, user_id: int, action: str) -> Thing:
     thing = Thing.objects.select_for_update().filter(id=thing_id, disabled=False).first()
     if thing is None:
         raise NotFound(f"No thing with id {thing_id!r}")
-    if not is_owner(thing.id, user_id):
-        raise Forbidden(f"Only an owner of this thing can {action} it")
+    if not controls(thing.id, user_id):
+        raise Forbidden(f"Only an owner of this thing can {action} it"
+                        + (" (on a site's page, its author)" if SitePage.objects.filter(thing=thing).exists() else ""))
     return thing
 
 
@@ -213,10 +246,22 @@ def update_thing(thing_id: int, user_id: int, *, now: datetime | None = None, **
 def delete_thing(thing_id: int, user_id: int, *, now: datetime | None = None) -> bool:
     """Delete an owned thing. A thing with history (flattrs, pledges, subscriptions) is kept for
     the accounts but retired instead: disabled and hidden, so it can no longer be flattred or
-    found. Returns True when the row was removed. Raises NotFound or Forbidden."""
+    found, and its waiting pledges lapse uncharged. Refused (Forbidden) while it has flattrs of a
+    period not settled yet: their givers were told those flattrs count and will be charged, so
+    the thing stays until settlement pays them (it can be hidden meanwhile). Returns True when
+    the row was removed. Raises NotFound or Forbidden."""
     from ruisseau.flattrs.models import Flattr, Subscription  # flattrs depends on things, not back
+    from ruisseau.settlement.models import RunStatus, SettlementRun
 
     thing = _owned_thing(thing_id, user_id, "delete")
+    unsettled = Flattr.objects.filter(thing=thing)  # pledges are flattrs of settled periods
+    last = (SettlementRun.objects.filter(status=RunStatus.DONE).order_by("-period")
+            .values_list("period", flat=True).first())
+    if last is not None:
+        unsettled = unsettled.filter(period__gt=last)
+    if unsettled.exists():
+        raise Forbidden("This thing has flattrs that are not settled yet: it can be deleted once their "
+                        "period is settled (hide it meanwhile)")
     if Flattr.objects.filter(thing=thing).exists() or Subscription.objects.filter(thing=thing).exists():
         thing.disabled, thing.hidden, thing.updated_at = True, True, now or timezone.now()
         thing.save(update_fields=["disabled", "hidden", "updated_at"])

@@ -68,3 +68,20 @@ class SiteAuthor(models.Model):
     @property
     def accepted(self) -> bool:
         return self.accepted_at is not None
+
+
+class SitePage(models.Model):
+    """A thing attributed through a verified site (DESIGN.md §6.3): the author it names controls
+    it (changes, deletes, lists it as theirs); the site owner only receives the share. Records
+    who made the attribution (the signed-in person whose flattr or submit named the author;
+    empty for an anonymous one) and who last changed it (the site owner, on ``/sites/<id>/``)."""
+
+    thing = models.OneToOneField("things.Thing", on_delete=models.CASCADE, related_name="site_page")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="pages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="site_pages")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="site_pages_attributed")
+    created_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="site_pages_changed")
+    changed_at = models.DateTimeField(null=True, blank=True)

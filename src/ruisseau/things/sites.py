@@ -7,7 +7,6 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -16,7 +15,7 @@ from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.things import proofs
 from ruisseau.things.models import FULL_WEIGHT_BPS, OwnerVerification, Thing
 from ruisseau.things.services import get_or_submit, set_owners, verify_owner
-from ruisseau.things.site_models import MAX_SITE_SHARE_BPS, Site, SiteAuthor, SiteProofMethod
+from ruisseau.things.site_models import MAX_SITE_SHARE_BPS, Site, SiteAuthor, SitePage, SiteProofMethod
 from ruisseau.things.urls import normalise_url
 
 _CHECKS = {
@@ -52,6 +51,14 @@ def owned_site(site_id: int, user_id: int) -> Site:
     return site
 
 
+def proven_site(site_id: int, user_id: int) -> Site:
+    """The owner's site, once verified: nothing else (invitations, share, pages) before the proof."""
+    site = owned_site(site_id, user_id)
+    if not site.verified:
+        raise InvalidInput(f"Prove that {site.domain} is yours first", code="validation")
+    return site
+
+
 @transaction.atomic
 def verify_site(site_id: int, user_id: int, method: str, *, now: datetime | None = None) -> Site:
     """Run one proof; on success the site is verified and its owner is its first author.
@@ -73,7 +80,7 @@ def verify_site(site_id: int, user_id: int, method: str, *, now: datetime | None
 
 
 def invite_author(site_id: int, owner_id: int, username: str, *, now: datetime | None = None) -> SiteAuthor:
-    site = owned_site(site_id, owner_id)
+    site = proven_site(site_id, owner_id)
     user = User.objects.filter(username=(username or "").strip().removeprefix("@"), is_active=True).first()
     if user is None:
         raise InvalidInput(f"No active user named {username!r}", code="validation")
@@ -82,9 +89,11 @@ def invite_author(site_id: int, owner_id: int, username: str, *, now: datetime |
 
 
 def accept_invitation(author_id: int, user_id: int, *, now: datetime | None = None) -> SiteAuthor:
-    author = SiteAuthor.objects.filter(id=author_id, user_id=user_id).first()
+    author = SiteAuthor.objects.filter(id=author_id, user_id=user_id).select_related("site").first()
     if author is None:
         raise NotFound("No such invitation for you")
+    if not author.site.verified:
+        raise InvalidInput(f"{author.site.domain} is not verified: there is nothing to accept yet", code="validation")
     if author.accepted_at is None:
         author.accepted_at = now or timezone.now()
         author.save(update_fields=["accepted_at"])
@@ -94,7 +103,7 @@ def accept_invitation(author_id: int, user_id: int, *, now: datetime | None = No
 def set_share(site_id: int, owner_id: int, share_bps: int) -> Site:
     """The site owner's share of every author's page, in basis points (0 … 9 999). Applies to
     pages attributed from now on; things already attributed keep their weights."""
-    site = owned_site(site_id, owner_id)
+    site = proven_site(site_id, owner_id)
     if not isinstance(share_bps, int) or isinstance(share_bps, bool) or not 0 <= share_bps <= MAX_SITE_SHARE_BPS:
         raise InvalidInput(f"The site's share is a whole number of basis points from 0 to {MAX_SITE_SHARE_BPS}",
                            code="validation")
@@ -109,8 +118,11 @@ def site_for_url(url: str) -> Site | None:
 
 
 def site_things(site: Site):
-    prefixes = Q(url__startswith=f"https://{site.domain}/") | Q(url__startswith=f"http://{site.domain}/")
-    return Thing.objects.filter(prefixes)
+    """The pages attributed through the site, never other pages on the domain that someone owns
+    on their own (and nothing at all while the site is unproven)."""
+    if not site.verified:
+        return Thing.objects.none()
+    return Thing.objects.filter(site_page__site=site)
 
 
 def site_author_for(url: str, author_name: str) -> SiteAuthor | None:
@@ -124,7 +136,7 @@ def site_author_for(url: str, author_name: str) -> SiteAuthor | None:
 
 
 @transaction.atomic
-def attribute(thing: Thing, author_name: str, *, now: datetime | None = None) -> bool:
+def attribute(thing: Thing, author_name: str, *, now: datetime | None = None, by: int | None = None) -> bool:
     """Give a thing that has no verified owner to the site author it names, with the site's
     share to the site owner, both verified by the site. False when the URL is on no verified
     site, the name is not an accepted author there, or the thing already has a verified owner."""
@@ -133,6 +145,16 @@ def attribute(thing: Thing, author_name: str, *, now: datetime | None = None) ->
     author = site_author_for(thing.url, author_name)
     if author is None:
         return False
+    now = now or timezone.now()
+    _give_to(thing, author, now=now)
+    SitePage.objects.update_or_create(thing=thing, defaults={
+        "site": author.site, "author_id": author.user_id, "created_by_id": by, "created_at": now,
+        "changed_by": None, "changed_at": None})
+    return True
+
+
+def _give_to(thing: Thing, author: SiteAuthor, *, now: datetime) -> None:
+    """Owners ``10 000 − share`` for the author and ``share`` for the site owner, verified by the site."""
     site = author.site
     weights = {author.user_id: FULL_WEIGHT_BPS}
     if site.share_bps and site.owner_id != author.user_id:
@@ -140,13 +162,38 @@ def attribute(thing: Thing, author_name: str, *, now: datetime | None = None) ->
     set_owners(thing.id, weights, now=now)
     for user_id in weights:
         verify_owner(thing.id, user_id, method=OwnerVerification.SITE, now=now)
-    return True
 
 
-def submit_attributed(url: str, author_name: str, *, now: datetime | None = None, **fields) -> Thing:
+@transaction.atomic
+def reattribute(site_id: int, owner_id: int, thing_id: int, username: str, *,
+                now: datetime | None = None) -> SitePage:
+    """The site owner gives a page attributed through the site to another accepted author, with
+    the site's current share. The owners change from now on: revenue already settled stays where
+    it was paid (the ledger is not touched); this period's flattrs are split at settlement among
+    the owners of that moment, so they follow the new author."""
+    site = proven_site(site_id, owner_id)
+    page = SitePage.objects.select_for_update().filter(thing_id=thing_id, site=site).select_related("thing").first()
+    if page is None:
+        raise NotFound(f"No page {thing_id!r} is attributed through {site.domain}")
+    author = (SiteAuthor.objects.select_related("site", "user")
+              .filter(site=site, user__username=(username or "").strip().removeprefix("@"),
+                      accepted_at__isnull=False).first())
+    if author is None:
+        raise InvalidInput(f"{username!r} is not an author of {site.domain} who accepted the invitation",
+                           code="validation")
+    now = now or timezone.now()
+    _give_to(page.thing, author, now=now)
+    page.author_id, page.changed_by_id, page.changed_at = author.user_id, owner_id, now
+    page.save(update_fields=["author", "changed_by", "changed_at"])
+    return page
+
+
+def submit_attributed(url: str, author_name: str, *, now: datetime | None = None, by: int | None = None,
+                      **fields) -> Thing:
     """The thing for ``url`` (created unclaimed when unknown), attributed to ``author_name``
-    when the page is on a verified site that author writes for."""
+    when the page is on a verified site that author writes for; ``by`` (who named the author)
+    is recorded with the attribution."""
     thing, _created = get_or_submit(url, now=now, **fields)
     if author_name and not thing.owners.exists():
-        attribute(thing, author_name, now=now)
+        attribute(thing, author_name, now=now, by=by)
     return thing

@@ -16,7 +16,9 @@ from ruisseau.web import charts
 from ruisseau.web.creator import creator_overview
 from ruisseau.money import format_money
 
-CSV_HEADER = ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
+# ``revenue`` is for reading and spreadsheets (a point as the decimal mark, whatever the page's
+# language: a comma would need quoting and breaks imports); ``revenue_cents`` is the exact figure.
+CSV_HEADER = ["period", "thing_id", "url", "title", "flattrs", "revenue", "currency", "revenue_cents"]
 
 
 @login_required
@@ -35,7 +37,8 @@ def dashboard(request):
 
 @login_required
 def revenue_csv(request):
-    """One row per period and thing: period, thing id, url, title, flattrs, revenue in cents."""
+    """One row per period and thing: period, thing id, url, title, flattrs, revenue (4.21, and its
+    currency), revenue in cents."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ruisseau-revenue.csv"'
     response["Cache-Control"] = "private, no-store"
@@ -44,7 +47,8 @@ def revenue_csv(request):
     for row in owner_revenue(request.user.id):
         writer.writerow([
             f"{row.period:%Y-%m}", row.thing_id, _cell(row.thing.url), _cell(row.thing.title),
-            row.flattr_count, row.revenue_cents,
+            row.flattr_count, f"{row.revenue_cents // 100}.{row.revenue_cents % 100:02d}", settings.CURRENCY,
+            row.revenue_cents,
         ])
     return response
 

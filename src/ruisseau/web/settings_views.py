@@ -100,6 +100,7 @@ def close(request):
     terms = services.closing_terms(request.user.id)
     form = CloseAccountForm(
         request.POST or None,
+        user=request.user,
         initial={"expect_funds_cents": terms.funds_cents, "expect_earnings_cents": terms.earnings_cents},
     )
     if request.method == "POST" and form.is_valid():

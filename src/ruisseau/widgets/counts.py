@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from ruisseau.flattrs import counts as flattr_counts
 from ruisseau.things.models import Thing
+from ruisseau.things.targets import own_thing_id
 from ruisseau.things.urls import normalise_url
 
 _NO_THING = -1  # cached "this URL is not a thing (yet)", so unknown URLs cost no query either
@@ -51,7 +52,9 @@ def url_lookup(url: str) -> tuple[str, int | None, int]:
     key = url_key(canonical)
     cached = cache.get(key)
     if cached is None:
-        cached = Thing.objects.filter(url=canonical, hidden=False).values_list("id", flat=True).first()
+        own = own_thing_id(canonical)  # our thing page names its thing; other addresses of ours raise
+        found = Thing.objects.filter(id=own) if own is not None else Thing.objects.filter(url=canonical)
+        cached = found.filter(disabled=False).values_list("id", flat=True).first()
         cached = _NO_THING if cached is None else cached
         cache.set(key, cached, settings.WIDGETS_COUNT_TTL_SECONDS)
     return key, (None if cached == _NO_THING else cached), cached
@@ -61,7 +64,7 @@ def thing_exists(thing_id: int) -> bool:
     key = f"widgets:exists:{thing_id}"
     cached = cache.get(key)
     if cached is None:
-        cached = Thing.objects.filter(id=thing_id, hidden=False).exists()
+        cached = Thing.objects.filter(id=thing_id, disabled=False).exists()
         cache.set(key, cached, settings.WIDGETS_COUNT_TTL_SECONDS)
     return cached
 

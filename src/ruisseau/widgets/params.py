@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ruisseau.errors import InvalidInput
 from ruisseau.things.catalogue import CATEGORY_IDS, LANGUAGE_IDS
 from ruisseau.things.services import clean_tags
+from ruisseau.things.targets import lenient_query, own_thing_id
 from ruisseau.things.urls import normalise_url
 
 _TAG = re.compile(r"<[^>]*>")
@@ -45,10 +46,10 @@ class ButtonParams:
     dark: bool = False
 
     def thing_fields(self) -> dict:
-        """Metadata for a thing created by a flattr of this URL (auto-submit). ``hidden`` is not
-        passed on: here a hidden thing cannot be flattred at all (flattrs/services.py), so a
-        button saying ``hidden=1`` would create a thing and then refuse its own click."""
-        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags}
+        """Metadata for a thing created by a flattr of this URL (auto-submit). ``hidden=1`` makes
+        it unlisted (left out of search and listings); it is flattred like any other."""
+        fields: dict = {"title": self.title, "description": self.description, "tags": self.tags,
+                        "hidden": self.hidden}
         if self.category:
             fields["category"] = self.category
         if self.language:
@@ -68,6 +69,12 @@ class ButtonParams:
         return out
 
 
+def from_request(request, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonParams:
+    """``parse`` of the request's own query, read leniently: a link written with ``&amp;`` between
+    its parameters (copied out of HTML or a feed) keeps them all (flattr-widgets.md §4.3)."""
+    return parse(lenient_query(request.META.get("QUERY_STRING", "")), uid_keys=uid_keys)
+
+
 def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonParams:
     """Read button parameters from a QueryDict-like mapping. Raises InvalidInput, naming the
     parameter, when one is malformed."""
@@ -76,6 +83,7 @@ def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonPar
         raise InvalidInput(_("The url parameter is required"), code="validation")
     try:
         url = normalise_url(unescape(raw_url) if "&amp;" in raw_url else raw_url)
+        own_thing_id(url)  # an address of Ruisseau itself is no page for a button, but its thing pages
     except InvalidInput as exc:
         raise InvalidInput(_("The url parameter is not valid: %(why)s") % {"why": exc.words()},
                            code="validation") from None

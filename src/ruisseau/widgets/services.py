@@ -18,7 +18,7 @@ def flattr_with_button(user_id: int, params: ButtonParams, *, now: datetime | No
     the flattr as a pledge), attributed to the author the button names when the page is on a
     verified site they write for. Raises what ``flattr_thing`` raises, or InvalidInput."""
     now = now or timezone.now()
-    thing = submit_attributed(params.url, params.uid, now=now, **params.thing_fields())
+    thing = submit_attributed(params.url, params.uid, now=now, by=user_id, **params.thing_fields())
     return flattr_thing(user_id, thing.id, now=now, source=FlattrSource.AUTO_SUBMIT)
 
 

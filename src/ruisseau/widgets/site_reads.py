@@ -13,17 +13,22 @@ from ruisseau.things.sites import site_things
 
 def site_report(site: Site) -> dict:
     """The whole site for its owner: authors, things with their owners, revenue per author."""
-    things = list(site_things(site).prefetch_related("owners__user").order_by("-created_at")[:500])
+    things = list(site_things(site).select_related("site_page__author", "site_page__created_by",
+                                                   "site_page__changed_by")
+                  .prefetch_related("owners__user").order_by("-created_at")[:500])
     revenue = (ThingRevenue.objects.filter(thing__in=site_things(site))
                .values("user__username").annotate(cents=Sum("revenue_cents"), flattrs=Sum("flattr_count"))
                .order_by("-cents"))
-    authors = site.authors.select_related("user").annotate(n=Count("id")).order_by("user__username")
-    return {"site": site, "things": things, "revenue": list(revenue), "authors": list(authors)}
+    authors = list(site.authors.select_related("user").annotate(n=Count("id")).order_by("user__username"))
+    if not site.verified:  # an unproven site shows its proof instructions only
+        return {"site": site, "things": [], "revenue": [], "authors": [], "accepted": []}
+    return {"site": site, "things": things, "revenue": list(revenue), "authors": authors,
+            "accepted": [a for a in authors if a.accepted]}
 
 
 def author_report(site: Site, user_id: int) -> dict:
     """What one author sees of a site: only their own things and revenue."""
-    things = list(site_things(site).filter(owners__user_id=user_id).distinct().order_by("-created_at")[:500])
+    things = list(site_things(site).filter(site_page__author_id=user_id).order_by("-created_at")[:500])
     total = ThingRevenue.objects.filter(user_id=user_id, thing__in=site_things(site)).aggregate(
         cents=Sum("revenue_cents"))["cents"] or 0
     return {"site": site, "things": things, "revenue_cents": total}

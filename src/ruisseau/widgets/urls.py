@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from ruisseau.widgets.views import badges, button, demo_blog, loader, proofs, sites, submit
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("badge/<int:thing_id>.svg", badges.badge_by_id, name="badge"),
     path("badge/url.svg", badges.badge_by_url, name="badge_url"),
     path("button/view/", button.view, name="button"),
+    # The hover popout of Flattr's loader (an iframe of 401×230 px): the same count and control.
+    path("button/popout/", button.view, name="button_popout"),
+    re_path(r"^button/flattr-badge-(?P<size>large|small)\.png$", badges.legacy_badge, name="legacy_badge"),
     path("button/flattr/", button.popup, name="button_flattr"),
     path("button/state/", button.state, name="button_state"),
     path("submit/auto", submit.auto_submit, name="submit_auto"),

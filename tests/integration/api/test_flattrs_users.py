@@ -59,13 +59,12 @@ def test_flattr_by_url_known_unknown_and_auto_submit(api, token):
     assert (missing.status_code, missing.json()["error"]) == (400, "invalid_parameters")
 
 
-def test_an_auto_submit_asking_hidden_cannot_lock_a_url_out(api, token):
-    """A hidden thing cannot be flattred, so an unknown URL flattred with hidden=1 is created
-    visible: otherwise one request would make that page unflattrable for everyone."""
+def test_an_auto_submit_asking_hidden_makes_an_unlisted_thing_everyone_can_flattr(api, token):
+    """hidden=1 means unlisted (reference §6.1): the thing is created hidden and stays flattrable."""
     first, second = api(token(factories.user())), api(token(factories.user()))
     auto = "https://flattr.com/submit/auto?url=https%3A%2F%2Fgrief.example%2Fpost&hidden=1"
     assert first.post("/flattr", {"url": auto}).status_code == 200
-    assert Thing.objects.get(url="https://grief.example/post").hidden is False
+    assert Thing.objects.get(url="https://grief.example/post").hidden is True
     assert second.post("/flattr", {"url": "https://grief.example/post"}).status_code == 200
     assert Flattr.objects.filter(thing__url="https://grief.example/post").count() == 2
 

@@ -138,7 +138,15 @@ def test_flattrclient_whole_flow(live_server, settings):
     categories = creator_api._session.get("https://api.flattr.com/rest/v2/categories").json()
     assert categories[0]["id"] == "text"
 
-    # delete (the thing has a flattr: it is retired and disappears from the API)
+    # delete: refused while the fan's flattr of this period is not settled (it counts and will be
+    # charged); once taken back, the thing (with its subscription history) is retired and disappears
+    with pytest.raises(FlattrApiError, match="not settled yet"):
+        fetched.delete()
+    from ruisseau.flattrs.models import Flattr
+    from ruisseau.flattrs.services import take_back
+
+    flattr = Flattr.objects.get(thing_id=created["id"])
+    take_back(flattr.user_id, flattr.id)
     assert fetched.delete() == ""
     with pytest.raises(NotFoundError):
         creator_api.things.get(str(created["id"]))

@@ -4,6 +4,7 @@ import pytest
 
 from ruisseau.errors import Forbidden, InvalidInput, NotFound
 from ruisseau.flattrs.services import flattr_thing
+from ruisseau.settlement.run import settle_period
 from ruisseau.things.models import Thing, ThingOwner
 from ruisseau.things.services import delete_thing, update_thing
 from tests import factories
@@ -39,11 +40,14 @@ def test_update_checks():
 def test_delete_removes_a_thing_without_history_and_retires_one_with():
     owner, other, fan = factories.user(), factories.user(), factories.user()
     fresh, flattred = factories.thing(owner), factories.thing(owner)
-    flattr_thing(fan.id, flattred.id)
+    flattr_thing(fan.id, flattred.id, now=factories.at())
     with pytest.raises(Forbidden):
         delete_thing(fresh.id, other.id)
     assert delete_thing(fresh.id, owner.id) is True
     assert not Thing.objects.filter(id=fresh.id).exists() and not ThingOwner.objects.filter(thing_id=fresh.id).exists()
+    with pytest.raises(Forbidden, match="not settled yet"):  # the fan's flattr counts until settled
+        delete_thing(flattred.id, owner.id)
+    settle_period(factories.PERIOD, now=factories.at(factories.PERIOD + 1, hour=2))
     assert delete_thing(flattred.id, owner.id) is False
     flattred.refresh_from_db()
     assert flattred.disabled and flattred.hidden

@@ -166,9 +166,29 @@ def test_delete(api, token):
     response = client.send("DELETE", f"/things/{fresh.id}")
     assert response.status_code == 204 and response.content == b""
     assert not Thing.objects.filter(id=fresh.id).exists()
+    # Flattred this period: the giver's dashboard counts that flattr and settlement will charge
+    # it, so the thing cannot go before the period is settled.
+    refused = client.send("DELETE", f"/things/{flattred.id}")
+    assert refused.status_code == 403 and "not settled yet" in refused.json()["error_description"]
+    assert api(token(giver)).get("/user/flattrs").json()[0]["thing"]["id"] == flattred.id
+    assert not Thing.objects.get(id=flattred.id).disabled
+
+
+def test_delete_a_thing_once_its_flattrs_are_settled(api, token):
+    from ruisseau.flattrs.services import flattr_thing
+    from ruisseau.ledger.models import Account
+    from ruisseau.settlement.run import settle_period
+
+    owner, giver = factories.user(), factories.user()
+    flattred = factories.thing(owner)
+    flattr_thing(giver.id, flattred.id, now=factories.at())
+    settle_period(factories.PERIOD, now=factories.at(factories.PERIOD + 1, hour=2))
+    accounts = dict(Account.objects.values_list("id", "balance_cents"))
+    client = api(token(owner))
     assert client.send("DELETE", f"/things/{flattred.id}").status_code == 204
     assert Thing.objects.get(id=flattred.id).disabled  # kept for the accounts, gone from the API
     assert api().get(f"/things/{flattred.id}").status_code == 404
+    assert dict(Account.objects.values_list("id", "balance_cents")) == accounts  # the ledger is untouched
 
 
 def test_search(api, token):

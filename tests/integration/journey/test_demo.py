@@ -17,7 +17,7 @@ def test_the_sample_people_sign_in_without_an_email_confirmation(client, email, 
     load_demo()
     response = client.post("/accounts/login/", {"login": email, "password": password})
     assert response.status_code == 302
-    assert response.url == "/", "sign-in sent the visitor to confirm an email nobody can read"
+    assert response.url == "/dashboard/", "sign-in sent the visitor to confirm an email nobody can read"
 
 
 def test_the_demo_on_another_port_says_which_public_url_to_set(settings):

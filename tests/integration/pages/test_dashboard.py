@@ -23,8 +23,10 @@ def test_each_flattr_shows_its_value_after_the_fee(signed_in, things, giver):
     for thing in things:
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
-    assert page.count('<td class="num amount" data-flattr-value>1.58\u00a0€</td>') == 3
-    assert "each of your 3 flattrs is worth 1.58\u00a0€ after the fee" in page
+    assert page.count('<td class="num amount" data-flattr-value>1.58\u00a0€</td>') == 2
+    earliest = page.split('">Article 1</a>', 1)[1].split("</tr>", 1)[0]
+    assert 'data-flattr-value>1.59\u00a0€</td>' in earliest  # the leftover cent, as the settlement gives it
+    assert "5.00\u00a0€ would be given and each of your 3 paid flattrs would be worth 1.58\u00a0€ after the fee" in page
     assert "The value falls as you flattr more things" in page
     assert "The 1 leftover cent goes to your earliest flattr." in page
 
@@ -33,7 +35,8 @@ def test_taking_a_flattr_back_raises_the_others(signed_in, things, giver):
     made = [flattrs.flattr_thing(giver.id, t.id) for t in things]
     response = signed_in.post(f"/dashboard/flattrs/{made[1].id}/take-back/", follow=True)
     page = response.content.decode()
-    assert "Flattr taken back" in page and page.count("data-flattr-value>2.37\u00a0€") == 2
+    assert "Flattr taken back" in page and page.count("data-flattr-value>2.37\u00a0€") == 1
+    assert page.count("data-flattr-value>2.38\u00a0€") == 1  # 4.75\u00a0€ over two: the earlier gets the odd cent
     assert not Flattr.objects.filter(id=made[1].id).exists()
 
 
@@ -91,6 +94,53 @@ def test_subscriptions_pause_resume_and_cancel(signed_in, things, giver):
     sub.refresh_from_db()
     assert sub.cancelled_at is not None
     assert "No subscriptions." in signed_in.get("/dashboard/").content.decode()
+
+
+def test_a_flattr_on_an_unproven_thing_takes_no_share(signed_in, things, giver, creator):
+    flattrs.flattr_thing(giver.id, things[0].id)
+    flattrs.flattr_thing(giver.id, factories.thing(creator, verified=False, title="Unproven").id)
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "your flattr would be worth 4.75\u00a0€ after the fee" in page  # the budget after the fee, all of it
+    unproven = page.split('">Unproven</a>', 1)[1].split("</tr>", 1)[0]
+    assert "will wait as a pledge" in unproven and "data-flattr-value>—</td>" in unproven
+    assert "1 flattr is on a thing with no verified owner yet: it would wait as a pledge" in page
+
+
+def test_funds_below_the_budget_are_what_is_shared(signed_in, things, giver):
+    flattrs.flattr_thing(giver.id, things[0].id)
+    giver.budget_cents = 5_000  # raised after flattring; the funds hold 10\u00a0€
+    giver.save(update_fields=["budget_cents"])
+    page = signed_in.get("/dashboard/").content.decode()
+    assert "10.00\u00a0€ would be given and your flattr would be worth 9.50\u00a0€ after the fee" in page
+    assert "Your funds (10.00\u00a0€) do not cover your budget (50.00\u00a0€)" in page
+
+
+def test_the_estimate_is_what_the_settlement_pays(giver, creator):
+    """The dashboard's figures for a month, read just before it closes, are the cents the
+    settlement then gives each flattr: pledges carried in first, leftover cents, unproven things."""
+    from ruisseau.pages import giver_reads
+    from ruisseau.settlement.models import GiverStatement
+    from ruisseau.settlement.statements import giver_period
+
+    creator_flattr = factories.thing(factories.user("third"))
+    flattrs.flattr_thing(creator.id, creator_flattr.id, now=at(PERIOD))  # the creator gives too
+    late = factories.thing(creator, verified=False, title="Proven later")
+    flattrs.flattr_thing(giver.id, late.id, now=at(PERIOD - 1))
+    settlement.settle_period(PERIOD - 1, now=at(PERIOD, hour=2))  # a pledge now, carried into PERIOD
+    late.owners.update(verified=True, verification="operator")
+    made = [flattrs.flattr_thing(giver.id, factories.thing(creator, title=f"Piece {i}").id, now=at(PERIOD, minute=i))
+            for i in range(6)]
+    unproven = flattrs.flattr_thing(giver.id, factories.thing(creator, verified=False).id, now=at(PERIOD, minute=9))
+    board = giver_reads.dashboard(giver, PERIOD)
+    assert board.paid_count == 7 and board.waiting_count == 1
+    shown = {row.id: board.split.share_cents + row.extra_cent for row in board.flattrs if row.has_verified_owner}
+    settlement.settle_period(PERIOD, now=at(PERIOD + 1, hour=2))
+    statement = GiverStatement.objects.get(user=giver, period=PERIOD.first_day)
+    assert (statement.spend_cents, statement.payable_count) == (board.split.spend_cents, board.paid_count)
+    paid = giver_period(giver.id, PERIOD).paid
+    assert shown == {line.flattr_id: line.cents for line in paid if line.made_in == PERIOD}
+    assert len(shown) == len(made) and unproven.id not in shown
+    assert board.split.extra_count == 475 % 7 and paid[0].cents == board.split.share_cents + 1  # the pledge first
 
 
 def test_pledges_say_what_they_wait_for(signed_in, giver, creator):
@@ -172,7 +222,7 @@ def test_the_periods_flattrs_come_newest_first_a_page_at_a_time(signed_in, giver
     def titles(query: str) -> list[str]:
         page = signed_in.get(f"/dashboard/{query}").content.decode()
         table = page.split('id="this-period"', 1)[1].split('id="pledges"', 1)[0]
-        assert "each of your 5 flattrs is worth 0.95\u00a0€ after the fee" in table  # all five, on every page
+        assert "each of your 5 paid flattrs would be worth 0.95\u00a0€ after the fee" in table  # all five, every page
         return [cell.split("<", 1)[0] for cell in table.split('">Piece ')[1:]]
 
     assert titles("") == ["4", "3"]

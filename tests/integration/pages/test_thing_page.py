@@ -41,6 +41,14 @@ def test_flattr_without_javascript_redirects_back_with_a_message(signed_in, thin
     assert Flattr.objects.filter(user=giver, thing=things[0]).count() == 1
 
 
+def test_a_thing_nobody_has_proven_shows_no_value_for_a_flattr(signed_in, creator):
+    unproven = factories.thing(creator, verified=False)
+    page = signed_in.get(f"/thing/{unproven.id}/").content.decode()
+    assert "Flattring it makes each of your flattrs" not in page and "Flattrs wait for a verified owner" in page
+    page = signed_in.post(f"/thing/{unproven.id}/flattr/", {"next": f"/thing/{unproven.id}/"}, follow=True).content.decode()
+    assert "Flattred! Thank you." in page and "Your flattr is worth" not in page
+
+
 def test_flattr_with_javascript_answers_json_with_the_new_value(signed_in, things):
     values = [signed_in.post(f"/thing/{t.id}/flattr/", **JSON).json()["value"] for t in things]
     assert values == ["4.75\u00a0€", "2.37\u00a0€", "1.58\u00a0€"]
@@ -64,7 +72,6 @@ def test_the_json_answer_carries_counts_and_a_take_back_address(signed_in, thing
     [
         ("own", 403, "You own this thing: you cannot flattr your own things."),
         ("poor", 402, "Your funds do not cover your monthly budget."),
-        ("hidden", 404, "This thing does not exist, or it can no longer be flattred."),
         ("disabled", 404, "This thing does not exist, or it can no longer be flattred."),
         ("inactive", 403, "Your account is not active, so it cannot flattr."),
     ],
@@ -76,7 +83,7 @@ def test_every_refusal_is_in_plain_words(client, things, creator, case, status, 
         who = creator
     elif case == "poor":
         who = factories.user("poor", budget_cents=500, funds_cents=300)
-    elif case in ("hidden", "disabled"):
+    elif case == "disabled":
         Thing.objects.filter(id=thing.id).update(**{case: True})
     elif case == "inactive":
         who.closed_at = factories.at()

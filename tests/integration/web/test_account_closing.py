@@ -85,21 +85,68 @@ def test_closing_waits_for_the_settlement_of_a_closed_period(member):
     close_account(member.id, expect_funds_cents=funds, expect_earnings_cents=0, now=at(PERIOD + 1, hour=3))
 
 
+PASSWORD = "pw-for-tests-1"
+
+
+def closing_form(**fields):
+    return {"expect_funds_cents": 2000, "expect_earnings_cents": 0, "confirm": "on", "password": PASSWORD, **fields}
+
+
 def test_the_close_page_shows_the_rule_and_needs_confirmation(member_client, member):
     page = member_client.get(reverse("web:settings_close")).content.decode()
     assert "20.00\u00a0€" in page and "Closing moves no money" in page
-    refused = member_client.post(reverse("web:settings_close"), {"expect_funds_cents": 2000, "expect_earnings_cents": 0})
+    assert 'type="password"' in page and 'name="code"' not in page  # no two-factor: no code asked
+    unconfirmed = closing_form()
+    del unconfirmed["confirm"]
+    refused = member_client.post(reverse("web:settings_close"), unconfirmed)
     assert refused.status_code == 200 and User.objects.get(id=member.id).closed_at is None
-    stale = member_client.post(
-        reverse("web:settings_close"), {"expect_funds_cents": 500, "expect_earnings_cents": 0, "confirm": "on"}, follow=True
-    )
+    stale = member_client.post(reverse("web:settings_close"), closing_form(expect_funds_cents=500), follow=True)
     assert "Your balances changed" in stale.content.decode() and User.objects.get(id=member.id).closed_at is None
-    done = member_client.post(
-        reverse("web:settings_close"), {"expect_funds_cents": 2000, "expect_earnings_cents": 0, "confirm": "on"}, follow=True
-    )
+    done = member_client.post(reverse("web:settings_close"), closing_form(), follow=True)
     assert "Your account is closed" in done.content.decode()
     assert User.objects.get(id=member.id).closed_at is not None
     assert member_client.get(reverse("web:settings_profile")).status_code == 302  # signed out
+
+
+@pytest.mark.parametrize("password", ["", "not-the-password"])
+def test_closing_needs_the_current_password(member_client, member, password):
+    refused = member_client.post(reverse("web:settings_close"), closing_form(password=password))
+    assert refused.status_code == 200
+    errors = refused.context["form"].errors
+    assert list(errors) == ["password"]
+    assert errors["password"] == ["This field is required." if not password else "Incorrect password."]
+    assert 'class="errorlist' in refused.content.decode()
+    assert User.objects.get(id=member.id).closed_at is None
+
+
+def test_closing_needs_the_two_factor_code_when_it_is_on(member_client, member):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+
+    secret = generate_totp_secret()
+    TOTP.activate(member, secret)
+    RecoveryCodes.activate(member)
+    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    assert 'name="code"' in member_client.get(reverse("web:settings_close")).content.decode()
+    for wrong in [{}, {"code": "000000"}]:
+        refused = member_client.post(reverse("web:settings_close"), closing_form(**wrong))
+        assert refused.status_code == 200 and list(refused.context["form"].errors) == ["code"]
+    # A wrong password is reported alone and the (right) code is not spent on it.
+    refused = member_client.post(reverse("web:settings_close"), closing_form(password="nope", code=code))
+    assert list(refused.context["form"].errors) == ["password"]
+    assert User.objects.get(id=member.id).closed_at is None
+    assert Authenticator.objects.filter(user=member, type="totp").exists()
+    member_client.post(reverse("web:settings_close"), closing_form(code=code))
+    assert User.objects.get(id=member.id).closed_at is not None
+
+
+def test_the_french_close_page_asks_for_the_password_in_french(member_client, member):
+    User.objects.filter(id=member.id).update(language="fr")
+    page = member_client.get(reverse("web:settings_close")).content.decode()
+    assert "Votre mot de passe" in page
+    refused = member_client.post(reverse("web:settings_close"), closing_form(password="faux"))
+    assert "Mot de passe incorrect." in refused.content.decode()
 
 
 def test_a_closed_account_cannot_sign_in(client, member):

@@ -45,10 +45,10 @@ def test_csv_has_one_row_per_period_and_thing(member_client, creator_with_revenu
     response = member_client.get(reverse("web:creator_csv"))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
+    assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue", "currency", "revenue_cents"]
     assert sorted(rows[1:]) == sorted([
-        [str(PERIOD), str(blog.id), blog.url, "Le blog de Marie", "1", "238"],
-        [str(PERIOD), str(podcast.id), podcast.url, "'=HYPERLINK(\"x\") podcast", "1", "237"],
+        [str(PERIOD), str(blog.id), blog.url, "Le blog de Marie", "1", "2.38", "EUR", "238"],
+        [str(PERIOD), str(podcast.id), podcast.url, "'=HYPERLINK(\"x\") podcast", "1", "2.37", "EUR", "237"],
     ])
 
 
@@ -58,7 +58,7 @@ def test_nobody_sees_another_creators_revenue(client, creator_with_revenue):
     html = client.get(reverse("web:creator")).content.decode()
     assert "Le blog de Marie" not in html and "4.75\u00a0€" not in html
     rows = list(csv.reader(io.StringIO(client.get(reverse("web:creator_csv")).content.decode())))
-    assert rows == [["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]]
+    assert rows == [["period", "thing_id", "url", "title", "flattrs", "revenue", "currency", "revenue_cents"]]
 
 
 def test_a_creator_who_did_not_give_is_told_why_revenue_waits(member_client, member):

@@ -11,7 +11,7 @@ import pytest
 PROBE = (
     "import json, django; from django.conf import settings; django.setup(); print(json.dumps({k: getattr(settings, k, None) "
     "for k in ['SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'LANGUAGE_COOKIE_SECURE', 'SESSION_COOKIE_HTTPONLY', "
-    "'SECURE_HSTS_SECONDS', 'EMAIL_BACKEND', 'EMAIL_USE_TLS']}))"
+    "'SECURE_HSTS_SECONDS', 'EMAIL_BACKEND', 'EMAIL_USE_TLS', 'TRUSTED_PROXIES']}))"
 )
 
 
@@ -26,11 +26,13 @@ def test_https_deployments_get_secure_cookies_and_hsts(tmp_path):
     values = probe(tmp_path, RUISSEAU_PUBLIC_URL="https://ruisseau.example")
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"] and values["LANGUAGE_COOKIE_SECURE"]
     assert values["SESSION_COOKIE_HTTPONLY"] and values["SECURE_HSTS_SECONDS"] >= 31_536_000
+    assert values["TRUSTED_PROXIES"] == 1  # the TLS proxy's X-Forwarded-For entry, the last one
 
 
 def test_the_local_demo_works_over_plain_http(tmp_path):
     values = probe(tmp_path)
     assert not values["SESSION_COOKIE_SECURE"] and not values["LANGUAGE_COOKIE_SECURE"]
+    assert values["TRUSTED_PROXIES"] == 0  # no proxy: X-Forwarded-For is the client's own words
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
@@ -43,3 +45,9 @@ def test_tls_and_ssl_together_are_refused(tmp_path):
     with pytest.raises(subprocess.CalledProcessError) as error:
         probe(tmp_path, RUISSEAU_EMAIL_USE_TLS="true", RUISSEAU_EMAIL_USE_SSL="true")
     assert "exclude each other" in error.value.stderr
+
+
+def test_a_contact_address_that_is_not_one_is_refused(tmp_path):
+    with pytest.raises(subprocess.CalledProcessError) as error:
+        probe(tmp_path, RUISSEAU_CONTACT_EMAIL="nobody")
+    assert "RUISSEAU_CONTACT_EMAIL must be an email address, got 'nobody'" in error.value.stderr

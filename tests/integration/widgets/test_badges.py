@@ -2,6 +2,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from ruisseau.flattrs.services import flattr_thing, take_back
@@ -99,9 +100,24 @@ def test_badge_rejects_post(client):
     assert client.post(f"/badge/{thing.id}.svg").status_code == 405
 
 
-def test_hidden_thing_has_no_badge(client):
+def test_hidden_thing_has_a_badge_disabled_one_has_not(client):
     thing = factories.thing(factories.user())
     thing.hidden = True
     thing.updated_at = timezone.now()
     thing.save()
+    assert client.get(f"/badge/{thing.id}.svg").status_code == 200  # hidden is unlisted only
+    thing.disabled = True
+    thing.save()
+    cache.clear()
     assert client.get(f"/badge/{thing.id}.svg").status_code == 404
+
+
+@pytest.mark.parametrize("size, width, height", [("large", 93, 20), ("small", 16, 16)])
+def test_flattrs_static_badges_are_served_at_their_historical_paths(client, size, width, height):
+    response = client.get(f"/button/flattr-badge-{size}.png")
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    png = response.content
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (width, height)
+    assert "public" in response["Cache-Control"] and not response.cookies
+    assert client.get("/button/flattr-badge-huge.png").status_code == 404

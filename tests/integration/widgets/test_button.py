@@ -126,3 +126,13 @@ def test_popup_leaves_the_result_for_the_iframe_that_opened_it(client):
     state = client.get("/button/state/", {"nonce": nonce})
     assert state.json() == {"done": True, "flattr_button_event": "click_successful", "url": URL, "count": 1}
     assert state["Cache-Control"] == "no-store"
+
+
+def test_the_loaders_hover_popout_path_shows_the_button(client):
+    """Flattr's loader framed /button/popout/ with the button's parameters and a ``dir``."""
+    owner, reader = factories.user(), factories.user()
+    thing = factories.thing(owner, url=URL)
+    Flattr.objects.create(user=reader, thing=thing, period=factories.PERIOD.first_day, created_at=factories.at())
+    response = client.get("/button/popout/?" + urlencode({"url": URL, "dir": "se"}))
+    assert response.status_code == 200 and 'id="count">1</a>' in response.content.decode()
+    assert "frame-ancestors *" in response["Content-Security-Policy"]

@@ -91,10 +91,12 @@ def test_owner_cannot_flattr_their_own_thing_through_auto_submit(client):
     assert "your own thing" in response.content.decode()
 
 
-def test_hidden_parameter_does_not_make_an_unflattrable_thing(client):
+def test_hidden_parameter_makes_an_unlisted_thing_that_stays_flattrable(client):
     reader = factories.user()
     client.force_login(reader)
     response = client.post("/submit/auto?" + urlencode({"url": "https://blog.example/h", "hidden": "1"}))
     thing = Thing.objects.get(url="https://blog.example/h")
-    assert response.status_code == 302 and not thing.hidden
+    assert response.status_code == 302 and thing.hidden
     assert Flattr.objects.filter(thing=thing, user=reader).exists()
+    again = client.get("/submit/auto?" + urlencode({"url": "https://blog.example/h"}))
+    assert again.status_code == 302 and again["Location"] == f"/thing/{thing.id}/"  # a known thing, not a new one

@@ -1,7 +1,7 @@
 import pytest
 from django.http import QueryDict
 
-from ruisseau.api.autosubmit import parse_target
+from ruisseau.things.targets import parse_target
 from ruisseau.api.errors import ApiError, from_domain
 from ruisseau.api.oauth_views import normalise_scope
 from ruisseau.api.parsing import full_flag, paging, parse_bool
@@ -35,8 +35,8 @@ def test_full_flag(query, expected):
 def test_paging_defaults_cap_and_errors(settings):
     settings.API_PAGE_MAX = 100
     assert paging(QueryDict("")) == (30, 1)
-    assert paging(QueryDict("count=500&page=3")) == (100, 3)
-    for bad in ("count=0", "page=-1", "count=abc", "page=1.5"):
+    assert paging(QueryDict("count=100&page=3")) == (100, 3)
+    for bad in ("count=0", "count=101", "page=-1", "count=abc", "page=1.5"):
         with pytest.raises(ApiError):
             paging(QueryDict(bad))
 
@@ -72,3 +72,9 @@ def test_domain_errors_map_to_documented_codes():
     assert from_domain(InvalidInput("x", code="something_new")).code == "invalid_request"
     body = ApiError("not_found", "gone").body()
     assert set(body) == {"error", "error_description", "error_uri"}
+
+
+def test_auto_submit_urls_written_with_amp():
+    auto = parse_target("https://flattr.com/submit/auto?url=https%3A%2F%2Fb.example%2Fp&amp;user_id=emma"
+                        "&AMP;title=Amp&amp;amp;tags=a")
+    assert (auto.url, auto.owner, auto.fields) == ("https://b.example/p", "emma", {"title": "Amp", "tags": "a"})

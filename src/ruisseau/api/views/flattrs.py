@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from ruisseau.api import queries, representations as rep
-from ruisseau.api.autosubmit import parse_target
+from ruisseau.things.targets import parse_target
 from ruisseau.api.errors import ApiError, invalid
 from ruisseau.api.http import Call, endpoint
 from ruisseau.api.idempotency import idempotent
@@ -53,7 +53,7 @@ def flattr_url(call: Call):
 
     def act():
         flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API, with_count=True,
-                                     **target.fields)
+                                     author=target.owner, **target.fields)
         return _flattred(flattr)
 
     return idempotent(call, act)
@@ -77,7 +77,7 @@ def bulk(call: Call):
                 if not target.url:
                     raise ApiError("validation", "Invalid url")
                 flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API,
-                                             **target.fields)
+                                             author=target.owner, **target.fields)
                 results.append({"url": item["url"], "result": "ok", "thing_id": flattr.thing_id})
             except NoMeans as exc:
                 raise ApiError("no_means", exc.message, status=402) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 from ruisseau.api import queries, representations as rep
-from ruisseau.api.autosubmit import parse_target
+from ruisseau.things.targets import parse_target
 from ruisseau.api.errors import ApiError, invalid, not_found
 from ruisseau.api.http import Call, Reply, endpoint
 from ruisseau.api.parsing import paging, parse_bool, text
@@ -67,7 +67,7 @@ def _update(call: Call, thing_id: int):
 def _delete(call: Call, thing_id: int):
     call.require("thing", error="forbidden", description="Cannot delete the thing: the access token lacks the 'thing' scope")
     queries.thing_by_id(thing_id)
-    if not services.is_owner(thing_id, call.caller.user_id):
+    if not services.controls(thing_id, call.caller.user_id):
         raise ApiError("forbidden", "Cannot delete the thing: it is not yours")
     services.delete_thing(thing_id, call.caller.user_id)
     return Reply(status=204)

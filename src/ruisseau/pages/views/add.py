@@ -38,7 +38,7 @@ def add_thing(request):
     except InvalidInput:
         url_form.add_error("url", _("This is not a web address Ruisseau can use: write it like https://example.org/page."))
         return render(request, "pages/add.html", {"url_form": url_form})
-    if existing is not None and not existing.hidden:
+    if existing is not None and not existing.disabled:
         return render(request, "pages/add.html", {"url_form": url_form, "existing": existing})
     initial = {"url": url_form.cleaned_data["url"], "title": "", "description": ""}
     fetch_error = ""
@@ -74,7 +74,7 @@ def _create(request):
 @login_required
 def claim(request, thing_id: int):
     try:
-        thing = things.get_thing(thing_id, include_hidden=False)
+        thing = things.get_thing(thing_id, include_disabled=False)
     except RuisseauError:
         raise Http404(_("No such thing.")) from None
     if request.method == "POST":

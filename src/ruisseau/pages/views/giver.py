@@ -30,7 +30,9 @@ def _dashboard(request, budget_form=None, status=200):
     context = {
         "board": board,
         "budget_form": form,
-        "flattr_rows": flattr_rows_html(board.flattrs, format_local(board.split.share_cents)),
+        "flattr_rows": flattr_rows_html(
+            board.flattrs, format_local(board.split.share_cents), format_local(board.split.share_cents + 1)
+        ),
     }
     return render(request, "pages/dashboard.html", context, status=status)
 
@@ -49,7 +51,7 @@ def budget(request):
     try:
         accounts.set_budget(request.user.id, form.cleaned_data["budget"])
     except InvalidInput as error:  # the service's own range check, should the settings differ
-        form.add_error("budget", error.message)
+        form.add_error("budget", error.words())
         return _dashboard(request, budget_form=form, status=400)
     messages.success(request, _("Your monthly budget is changed."))
     return redirect("pages:dashboard")

@@ -6,6 +6,8 @@ and never render a CSRF token, so no cookie is set and no ``Vary: Cookie`` is ad
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
@@ -51,3 +53,15 @@ def badge_by_url(request):
         return _svg_response(request, 0, links.auto_submit({"url": url}), {key: cached})
     count = counts.flattr_count(thing_id)
     return _svg_response(request, count, links.thing_page(thing_id), {key: cached, counts.count_key(thing_id): count})
+
+
+# Flattr's static badges at their historical paths (flattr-widgets.md §3.4): pages still carry
+# <img src=".../button/flattr-badge-large.png"> inside a link to an auto-submit URL or a thing.
+_LEGACY_BADGES = Path(__file__).resolve().parent.parent / "static" / "widgets"
+
+
+@require_safe
+def legacy_badge(request, size: str) -> HttpResponse:
+    response = HttpResponse((_LEGACY_BADGES / f"flattr-badge-{size}.png").read_bytes(), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

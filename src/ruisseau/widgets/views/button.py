@@ -97,9 +97,9 @@ def _context(request, params, *, error: str = "", done: bool = False) -> dict:
 @require_http_methods(["GET", "POST"])
 def view(request):
     try:
-        params = button_params.parse(request.GET)
+        params = button_params.from_request(request)
     except InvalidInput as exc:
-        return _frameable(render(request, "widgets/button_error.html", {"error": exc.message}, status=400))
+        return _frameable(render(request, "widgets/button_error.html", {"error": exc.words()}, status=400))
     error = ""
     if request.method == "POST":
         if not (_has_session(request) and request.user.is_authenticated):
@@ -108,7 +108,7 @@ def view(request):
             try:
                 flattr_with_button(request.user.id, params)
             except RuisseauError as exc:
-                error = exc.message
+                error = exc.words()
             else:
                 return HttpResponseRedirect(request.get_full_path() + "&done=1")
     context = _context(request, params, error=error, done=request.GET.get("done") == "1")
@@ -126,9 +126,9 @@ def view(request):
 def popup(request):
     """First-party window: sign in if needed, confirm, flattr, tell the opener, close."""
     try:
-        params = button_params.parse(request.GET)
+        params = button_params.from_request(request)
     except InvalidInput as exc:
-        return render(request, "widgets/popup.html", {"error": exc.message}, status=400)
+        return render(request, "widgets/popup.html", {"error": exc.words()}, status=400)
     if not request.user.is_authenticated:
         login = resolve_url(settings.LOGIN_URL)
         return HttpResponseRedirect(f"{login}?{urlencode({'next': request.get_full_path()})}")
@@ -138,7 +138,7 @@ def popup(request):
         try:
             flattr_with_button(request.user.id, params)
         except RuisseauError as exc:
-            context["error"] = exc.message
+            context["error"] = exc.words()
         else:
             context = _context(request, params, done=True)
             context["done_message"] = {"flattr_button_event": "click_successful", "url": params.url,

@@ -27,8 +27,8 @@ def site_list(request):
             context["error"] = exc.words()
         else:
             return redirect("widgets:site", site_id=site.id)
-    memberships = (SiteAuthor.objects.filter(user=request.user).exclude(site__owner=request.user)
-                   .select_related("site"))
+    memberships = (SiteAuthor.objects.filter(user=request.user, site__verified_at__isnull=False)
+                   .exclude(site__owner=request.user).select_related("site__owner"))
     context.update({
         "owned": Site.objects.filter(owner=request.user).order_by("domain"),
         "memberships": [
@@ -38,6 +38,7 @@ def site_list(request):
     })
     for row in context["memberships"]:
         row["revenue"] = format_local(row.get("revenue_cents", 0))
+        row["share_percent"] = f"{row['author'].site.share_bps / 100:g}"
     return render(request, "widgets/sites.html", context, status=400 if "error" in context else 200)
 
 
@@ -73,6 +74,11 @@ def site_detail(request, site_id: int):
                 share_bps = int(raw) if raw.isdigit() else -1
                 site = sites.set_share(site.id, request.user.id, share_bps)
                 context["message"] = "share"
+            elif action == "attribute":
+                raw = request.POST.get("thing_id", "").strip()
+                sites.reattribute(site.id, request.user.id, int(raw) if raw.isdigit() else -1,
+                                  request.POST.get("username", ""))
+                context["message"] = "attributed"
             else:
                 context["error"] = "Unknown action"
         except RuisseauError as exc:

@@ -23,9 +23,9 @@ _UID_KEYS = ("user_id", "uid")
 @require_http_methods(["GET", "POST"])
 def auto_submit(request):
     try:
-        params = button_params.parse(request.GET, uid_keys=_UID_KEYS)
+        params = button_params.from_request(request, uid_keys=_UID_KEYS)
     except InvalidInput as exc:
-        return render(request, "widgets/submit.html", {"error": exc.message}, status=400)
+        return render(request, "widgets/submit.html", {"error": exc.words()}, status=400)
     thing_id = counts.thing_id_for_url(params.url)
     if request.method == "GET" and thing_id is not None:
         return HttpResponseRedirect(links.thing_page(thing_id))
@@ -36,7 +36,7 @@ def auto_submit(request):
         try:
             flattr = flattr_with_button(request.user.id, params)
         except RuisseauError as exc:
-            context["error"] = exc.message
+            context["error"] = exc.words()
             return render(request, "widgets/submit.html", context, status=400)
         return HttpResponseRedirect(links.thing_page(flattr.thing_id))
     return render(request, "widgets/submit.html", context)

@@ -1,8 +1,10 @@
+import errno
 import gc
+import socket
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 def frozen_application():
@@ -18,6 +20,30 @@ def frozen_application():
     gc.collect()
     gc.freeze()
     return application
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Refuse an impossible or busy address in one line. Granian binds with SO_REUSEPORT, so on a
+    busy port it would start anyway and share the traffic with whatever already listens there;
+    a plain bind (no SO_REUSEPORT) fails on such a port, which is the check wanted."""
+    if not 1 <= port <= 65535:
+        raise CommandError(f"--port must be between 1 and 65535, got {port}")
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise CommandError(f"--host {host!r} cannot be resolved ({error.args[-1]})") from None
+    probe = socket.socket(family, kind, proto)
+    # SO_REUSEADDR, as every server sets it: connections left in TIME_WAIT by a server just stopped
+    # do not count as busy, a listening socket still does.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise CommandError(f"{host}:{port} is already in use") from None
+        raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    finally:
+        probe.close()
 
 
 class Command(BaseCommand):
@@ -36,6 +62,7 @@ class Command(BaseCommand):
         from granian import Granian
         from granian.constants import Interfaces
 
+        check_address_free(host, port)
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Ruisseau on http://{host}:{port}/ (public URL {settings.PUBLIC_URL}); Ctrl-C stops it")

@@ -1,0 +1,59 @@
+"""A page attributed through a site is its author's thing: the site owner's share pays him, it
+does not let him change, delete or list the page as his (docs/integrations.md §4)."""
+
+import pytest
+from django.utils import timezone
+
+from ruisseau.things import sites
+from ruisseau.things.models import Thing
+from ruisseau.things.site_models import Site
+from ruisseau.widgets.params import parse
+from ruisseau.widgets.services import flattr_with_button
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def blog():
+    bruno, chloe, emma, reader = (factories.user(n) for n in ("bruno", "chloe", "emma", "reader"))
+    site = sites.add_site(bruno.id, "blog.example")
+    Site.objects.filter(id=site.id).update(verified_at=timezone.now(), method="dns")  # proofs: test_proofs.py
+    sites.set_share(site.id, bruno.id, 1_000)
+    for author in (bruno, chloe, emma):
+        sites.accept_invitation(sites.invite_author(site.id, bruno.id, author.username).id, author.id)
+    posts = {}
+    for author in (chloe, emma):
+        flattr = flattr_with_button(reader.id, parse({"url": f"https://blog.example/{author.username}",
+                                                      "uid": author.username, "title": f"{author.username}'s post"}))
+        posts[author.username] = flattr.thing
+    return bruno, chloe, emma, posts
+
+
+def test_the_site_owner_cannot_change_or_delete_an_authors_page(api, token, blog):
+    bruno, _chloe, _emma, posts = blog
+    client = api(token(bruno))
+    patched = client.send("PATCH", f"/things/{posts['chloe'].id}", {"title": "Bruno renamed this"})
+    assert patched.status_code == 403 and patched.json()["error"] == "forbidden"
+    deleted = client.send("DELETE", f"/things/{posts['emma'].id}")
+    assert deleted.status_code == 403 and deleted.json()["error"] == "forbidden"
+    assert Thing.objects.get(id=posts["chloe"].id).title == "chloe's post"
+    assert not Thing.objects.get(id=posts["emma"].id).disabled
+    assert client.get("/user/things").json() == []
+    assert api().get("/things/search", {"user": "bruno"}).json()["things"] == []
+
+
+def test_the_author_controls_their_page(api, token, blog):
+    _bruno, chloe, _emma, posts = blog
+    client = api(token(chloe))
+    assert client.send("PATCH", f"/things/{posts['chloe'].id}", {"title": "Renamed by Chloé"}).status_code == 200
+    assert Thing.objects.get(id=posts["chloe"].id).title == "Renamed by Chloé"
+    assert [t["id"] for t in client.get("/user/things").json()] == [posts["chloe"].id]
+    assert client.send("PATCH", f"/things/{posts['emma'].id}", {"title": "x"}).status_code == 403
+
+
+def test_the_site_owners_profile_lists_his_own_pages_only(client, blog):
+    bruno, _chloe, _emma, posts = blog
+    body = client.get(f"/u/{bruno.username}/").content.decode()
+    assert "chloe&#x27;s post" not in body and "emma&#x27;s post" not in body
+    assert "chloe&#x27;s post" in client.get("/u/chloe/").content.decode()
