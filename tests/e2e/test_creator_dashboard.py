@@ -37,5 +37,5 @@ def test_creator_sees_revenue_chart_and_csv(live_server, page, screenshots):
     page.screenshot(path=str(screenshots / "creator.png"), full_page=True)
 
     rows = download_csv(page, page.get_by_role("link", name="Download CSV"))
-    assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue_cents"]
-    assert sorted(int(row[5]) for row in rows[1:]) == [158, 158, 159]
+    assert rows[0] == ["period", "thing_id", "url", "title", "flattrs", "revenue", "currency", "revenue_cents"]
+    assert sorted((row[5], int(row[7])) for row in rows[1:]) == [("1.58", 158), ("1.58", 158), ("1.59", 159)]
