@@ -78,11 +78,21 @@ class SubscribeForm(forms.Form):
 class UrlForm(forms.Form):
     url = forms.CharField(label=_("Address (URL) of the page"), max_length=2000)
 
+    def clean_url(self) -> str:
+        """An address typed without its scheme (``blog.example/post``) is taken as https, as a
+        browser's address bar takes it."""
+        url = self.cleaned_data["url"].strip()
+        if "://" not in url and "." in url.split("/", 1)[0] and " " not in url:
+            url = f"https://{url}"
+        return url
+
 
 class ThingForm(forms.Form):
     url = forms.CharField(label=_("Address (URL)"), max_length=2000)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    # 1 000 characters, as the buttons' description (flattr-widgets.md)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                                  max_length=1000)
     category = forms.ChoiceField(label=_("Category"), choices=category_choices, initial="text")
     language = forms.ChoiceField(label=_("Language"), choices=language_choices, initial="en_GB")
     tags = forms.CharField(label=_("Tags, separated by commas"), max_length=1000, required=False)

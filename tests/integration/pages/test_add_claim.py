@@ -119,3 +119,29 @@ def test_a_verified_thing_cannot_be_claimed_by_someone_else(client, things, give
     assert "already has a verified owner" in page
     assert not ThingOwner.objects.filter(user=giver).exists()
     assert client.get("/thing/987654/claim/").status_code == 404
+
+
+def test_adding_your_own_thing_again_points_to_its_buttons(client, creator):
+    mine = factories.thing(creator, url="https://mine.example/post", title="My post")
+    client.force_login(creator)
+    page = client.get("/things/add/", {"url": "https://mine.example/post"}).content.decode()
+    assert "This page is already yours on Ruisseau" in page and f"/thing/{mine.id}/snippets/" in page
+    assert "Claim it as yours" not in page
+    client.force_login(factories.user("someone"))
+    page = client.get("/things/add/", {"url": "https://mine.example/post"}).content.decode()
+    assert "This page is already on Ruisseau" in page and "Claim it as yours" in page
+
+
+def test_an_address_typed_without_its_scheme_is_taken_as_https(client, creator):
+    thing = factories.thing(creator, url="https://typed.example/2026/new-post", title="Typed")
+    client.force_login(factories.user("someone"))
+    page = client.get("/things/add/", {"url": "typed.example/2026/new-post"}).content.decode()
+    assert f'href="/thing/{thing.id}/"' in page and "Typed" in page
+
+
+def test_a_description_longer_than_a_buttons_is_refused_and_kept(client, creator):
+    client.force_login(creator)
+    page = client.post("/things/add/", {"url": "https://long.example/a", "title": "T", "category": "text",
+                                        "language": "en_GB", "description": "x" * 1001}).content.decode()
+    assert "at most 1000 characters" in page and "x" * 1001 in page
+    assert not Thing.objects.filter(url="https://long.example/a").exists()
