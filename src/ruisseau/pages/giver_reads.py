@@ -160,19 +160,18 @@ def _statements() -> dict[str, str]:
         # rows.py turns into a local date once per distinct moment.
         # The page is chosen first, so that only its rows are joined to their things and owners
         # (SQLite would otherwise join all of the period's flattrs, then sort them).
-        # The last column: whether the row is among the earliest paid flattrs that get a
-        # leftover cent (the LIMIT is how many of them this month's flattrs get).
         "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
-                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)},
-                              f.id IN (SELECT e.id FROM {tables["flattrs"]} e
-                                       WHERE e.user_id = %s AND e.period = %s
-                                         AND {_HAS_VERIFIED_OWNER.format(alias="e", **tables)}
-                                       ORDER BY e.created_at, e.id LIMIT %s)
+                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
                        FROM (SELECT id, user_id, thing_id, created_at FROM {tables["flattrs"]}
                              WHERE user_id = %s AND period = %s ORDER BY created_at DESC, id DESC
                              LIMIT %s OFFSET %s) f
                        JOIN {tables["things"]} t ON t.id = f.thing_id
                        ORDER BY f.created_at DESC, f.id DESC""",
+        # Past the first page: how many of the flattrs newer than the page are paid ones.
+        "paid_newer": f"""SELECT COUNT(*) FROM (SELECT user_id, thing_id FROM {tables["flattrs"]}
+                                                WHERE user_id = %s AND period = %s
+                                                ORDER BY created_at DESC, id DESC LIMIT %s) f
+                          WHERE {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}""",
         "rest": _rest_statement(tables),
     }
 
@@ -240,14 +239,17 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
         funds = money.get(AccountKind.USER_FUNDS, 0)
         carried_paid = sum(1 for p in pledges if p.has_verified_owner)
         split = estimate(user.budget_cents, funds, period_paid + carried_paid)
-        # The leftover cents go to the earliest paid flattrs: the carried pledges (older) first.
-        extra_now = max(0, split.extra_count - carried_paid)
         flattr_page = Paginator(range(flattr_count), FLATTRS_PER_PAGE).get_page(page)
         flattrs = []
         if flattr_count:
-            cursor.execute(_statements()["flattrs"], [user.id, day, extra_now, user.id, day, FLATTRS_PER_PAGE,
-                                                      flattr_page.start_index() - 1])
-            flattrs = [FlattrRow(*row[:5], bool(row[5])) for row in cursor.fetchall()]
+            newer = flattr_page.start_index() - 1
+            cursor.execute(_statements()["flattrs"], [user.id, day, FLATTRS_PER_PAGE, newer])
+            rows = cursor.fetchall()
+            paid_newer = 0
+            if newer:
+                cursor.execute(_statements()["paid_newer"], [user.id, day, newer])
+                paid_newer = cursor.fetchone()[0]
+            flattrs = _with_leftover_cents(rows, split, carried_paid + period_paid - paid_newer)
     pledges.sort(key=lambda p: (p.since_period, p.flattr_id))
     subscriptions.sort(key=lambda s: s[:2])  # created_at (datetimes, or SQLite's text, which sorts alike), id
     statements.sort(key=lambda s: s.period, reverse=True)
@@ -264,6 +266,19 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
         subscriptions=[row for *_, row in subscriptions],
         statements=statements,
     )
+
+
+def _with_leftover_cents(rows: list, split: GiverSplit, paid_up_to_here: int) -> list[FlattrRow]:
+    """The page's rows (newest first) with whether each gets a leftover cent. A paid flattr's
+    rank, oldest first as the settlement counts (the carried pledges, older, come first), is the
+    number of paid flattrs up to and including it: ``paid_up_to_here`` for the page's newest
+    paid row, one less for each paid row after it. The (net mod n) lowest ranks get the cent."""
+    flattrs = []
+    for row in rows:
+        paid = bool(row[4])
+        flattrs.append(FlattrRow(*row[:5], paid and paid_up_to_here <= split.extra_count))
+        paid_up_to_here -= paid
+    return flattrs
 
 
 def recent_movements(user_id: int) -> list[dict]:
