@@ -30,7 +30,7 @@ def things() -> QuerySet[Thing]:
             n_flattr_users=Count("flattrs__user", distinct=True),
             last_flattr=Max("flattrs__created_at"),
         )
-        .prefetch_related("tags", "owners__user")
+        .prefetch_related("tags", "owners__user", "site_page")
     )
 
 

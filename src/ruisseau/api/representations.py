@@ -57,9 +57,14 @@ def full_user(user, caller: Caller) -> dict:
 
 
 def thing_owner(thing):
-    """The owner a thing shows: its verified owner with the largest share, else its claimed one.
-    Unclaimed things (auto-submitted URLs) have none: ``owner`` is null."""
+    """The owner a thing shows: the author of a page attributed through a site (the site owner's
+    share, however large, does not make it his page), else its verified owner with the largest
+    share, else its claimed one. Unclaimed things (auto-submitted URLs) have none: ``owner`` is
+    null."""
     owners = sorted(thing.owners.all(), key=lambda o: (not o.verified, -o.weight_bps, o.user_id))
+    page = getattr(thing, "site_page", None)  # prefetched by queries.things()
+    if page is not None:
+        owners.sort(key=lambda o: o.user_id != page.author_id)  # stable: the rest keep their order
     return owners[0].user if owners else None
 
 

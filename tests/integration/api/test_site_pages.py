@@ -57,3 +57,16 @@ def test_the_site_owners_profile_lists_his_own_pages_only(client, blog):
     body = client.get(f"/u/{bruno.username}/").content.decode()
     assert "chloe&#x27;s post" not in body and "emma&#x27;s post" not in body
     assert "chloe&#x27;s post" in client.get("/u/chloe/").content.decode()
+
+
+def test_a_site_page_shows_its_author_as_owner_whatever_the_sites_share(api, blog):
+    bruno, chloe, _emma, posts = blog
+    site = Site.objects.get(owner=bruno)
+    sites.set_share(site.id, bruno.id, 6_000)  # the site keeps more than the author
+    reader = factories.user("second-reader")
+    later = flattr_with_button(reader.id, parse({"url": "https://blog.example/chloe-2", "uid": "chloe",
+                                                 "title": "Chloé again"})).thing
+    assert {o.user_id: o.weight_bps for o in later.owners.all()} == {chloe.id: 4_000, bruno.id: 6_000}
+    assert api().get(f"/things/{later.id}").json()["owner"]["username"] == "chloe"
+    listed = api().get(f"/users/{reader.username}/flattrs").json()
+    assert [f["thing"]["owner"]["username"] for f in listed] == ["chloe"]
