@@ -66,10 +66,11 @@ def flattr_url(
     _active_user(user_id)  # before anything is created for an account that cannot flattr
     # ``hidden`` (unlisted) is passed on: a hidden thing is left out of listings and search only,
     # it is flattred like any other. Only a disabled thing cannot be.
-    thing = submit_attributed(url, author, now=now, by=user_id, **fields)  # who named the author is recorded
-    if thing.disabled:
-        raise NotFound(f"The thing at {thing.url} cannot be flattred")
-    return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path
+    with transaction.atomic():  # a refused flattr leaves no thing and no attribution behind
+        thing = submit_attributed(url, author, now=now, by=user_id, **fields)  # who named the author is recorded
+        if thing.disabled:
+            raise NotFound(f"The thing at {thing.url} cannot be flattred")
+        return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path
 
 
 def _active_user(user_id: int) -> User:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -192,19 +192,21 @@ def is_owner(thing_id: int, user_id: int) -> bool:
 
 
 def controls(thing_id: int, user_id: int) -> bool:
-    """Whether the user is the one who changes, deletes and lists the thing as theirs: the author
-    of a page attributed through a site (the site owner's share pays him, it does not make the
-    page his), any owner of any other thing."""
+    """Whether the user is the one who changes, deletes and lists the thing as theirs: an owner,
+    and on a page attributed through a site its author (the site owner's share pays him, it does
+    not make the page his). An attribution whose author no longer owns the page (an operator gave
+    it to someone else) no longer counts: its owners control it."""
+    if not is_owner(thing_id, user_id):
+        return False
     author_id = SitePage.objects.filter(thing_id=thing_id).values_list("author_id", flat=True).first()
-    if author_id is not None:
-        return author_id == user_id
-    return is_owner(thing_id, user_id)
+    return author_id is None or author_id == user_id or not is_owner(thing_id, author_id)
 
 
 def controlled_by(user_ids) -> Q:
     """A Thing filter for ``controls`` over users (ids, or a query of ids), without duplicates."""
     owned = ThingOwner.objects.filter(user_id__in=user_ids).values("thing_id")
-    return Q(site_page__author_id__in=user_ids) | Q(site_page__isnull=True, id__in=owned)
+    author_owns = ThingOwner.objects.filter(thing_id=OuterRef("id"), user_id=OuterRef("site_page__author_id"))
+    return Q(id__in=owned) & (Q(site_page__isnull=True) | Q(site_page__author_id__in=user_ids) | ~Exists(author_owns))
 
 
 UPDATABLE_FIELDS = ("title", "description", "category", "language", "tags", "hidden")

@@ -167,10 +167,13 @@ def _give_to(thing: Thing, author: SiteAuthor, *, now: datetime) -> None:
 @transaction.atomic
 def reattribute(site_id: int, owner_id: int, thing_id: int, username: str, *,
                 now: datetime | None = None) -> SitePage:
-    """The site owner gives a page attributed through the site to another accepted author, with
-    the site's current share. The owners change from now on: revenue already settled stays where
-    it was paid (the ledger is not touched); this period's flattrs are split at settlement among
-    the owners of that moment, so they follow the new author."""
+    """The site owner gives a page attributed through the site to another accepted author. The
+    site keeps the weight it has on the page (a share changed since applies to new pages only,
+    as set_share promises); the author's part moves to the new author (all of it when that is the
+    site owner, who then writes the page). Refused when an operator has changed the page's owners
+    since: it is no longer the site's to give. The owners change from now on: revenue already
+    settled stays where it was paid (the ledger is not touched); this period's flattrs are split
+    at settlement among the owners of that moment, so they follow the new author."""
     site = proven_site(site_id, owner_id)
     page = SitePage.objects.select_for_update().filter(thing_id=thing_id, site=site).select_related("thing").first()
     if page is None:
@@ -181,8 +184,19 @@ def reattribute(site_id: int, owner_id: int, thing_id: int, username: str, *,
     if author is None:
         raise InvalidInput(f"{username!r} is not an author of {site.domain} who accepted the invitation",
                            code="validation")
+    owners = {o.user_id: o for o in page.thing.owners.all()}
+    if (page.author_id not in owners or set(owners) - {page.author_id, site.owner_id}
+            or any(o.verification != OwnerVerification.SITE for o in owners.values())):
+        raise InvalidInput("An operator has changed this page's owners: it is no longer the site's to give",
+                           code="validation")
     now = now or timezone.now()
-    _give_to(page.thing, author, now=now)
+    site_weight = owners[site.owner_id].weight_bps if site.owner_id in owners and site.owner_id != page.author_id else 0
+    weights = {author.user_id: FULL_WEIGHT_BPS}
+    if site_weight and author.user_id != site.owner_id:
+        weights = {author.user_id: FULL_WEIGHT_BPS - site_weight, site.owner_id: site_weight}
+    set_owners(page.thing.id, weights, now=now)
+    for user_id in weights:
+        verify_owner(page.thing.id, user_id, method=OwnerVerification.SITE, now=now)
     page.author_id, page.changed_by_id, page.changed_at = author.user_id, owner_id, now
     page.save(update_fields=["author", "changed_by", "changed_at"])
     return page

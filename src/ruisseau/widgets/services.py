@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from ruisseau.flattrs.models import Flattr, FlattrSource
@@ -18,8 +19,9 @@ def flattr_with_button(user_id: int, params: ButtonParams, *, now: datetime | No
     the flattr as a pledge), attributed to the author the button names when the page is on a
     verified site they write for. Raises what ``flattr_thing`` raises, or InvalidInput."""
     now = now or timezone.now()
-    thing = submit_attributed(params.url, params.uid, now=now, by=user_id, **params.thing_fields())
-    return flattr_thing(user_id, thing.id, now=now, source=FlattrSource.AUTO_SUBMIT)
+    with transaction.atomic():  # a refused flattr leaves no thing and no attribution behind
+        thing = submit_attributed(params.url, params.uid, now=now, by=user_id, **params.thing_fields())
+        return flattr_thing(user_id, thing.id, now=now, source=FlattrSource.AUTO_SUBMIT)
 
 
 def flattred_this_period(user_id: int, thing_id: int | None, *, now: datetime | None = None) -> bool:

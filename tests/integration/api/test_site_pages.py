@@ -70,3 +70,49 @@ def test_a_site_page_shows_its_author_as_owner_whatever_the_sites_share(api, blo
     assert api().get(f"/things/{later.id}").json()["owner"]["username"] == "chloe"
     listed = api().get(f"/users/{reader.username}/flattrs").json()
     assert [f["thing"]["owner"]["username"] for f in listed] == ["chloe"]
+
+
+def test_reattributing_keeps_the_weight_the_site_has_on_the_page(blog):
+    bruno, chloe, emma, posts = blog
+    site = Site.objects.get(owner=bruno)
+    sites.set_share(site.id, bruno.id, 9_999)  # for new pages only
+    page = posts["chloe"]
+    sites.reattribute(site.id, bruno.id, page.id, "emma")
+    assert {o.user_id: o.weight_bps for o in page.owners.all()} == {emma.id: 9_000, bruno.id: 1_000}
+    sites.reattribute(site.id, bruno.id, page.id, "bruno")  # the site owner writes it himself
+    assert {o.user_id: o.weight_bps for o in page.owners.all()} == {bruno.id: 10_000}
+
+
+def test_a_page_an_operator_gave_away_is_no_longer_the_sites(api, token, blog):
+    from ruisseau.errors import InvalidInput
+    from ruisseau.things.models import OwnerVerification
+    from ruisseau.things.services import set_owners, verify_owner
+
+    bruno, chloe, _emma, posts = blog
+    real = factories.user("real")
+    page = posts["chloe"]
+    set_owners(page.id, {real.id: 10_000})
+    verify_owner(page.id, real.id, method=OwnerVerification.OPERATOR)
+    assert api(token(chloe)).send("PATCH", f"/things/{page.id}", {"title": "Still mine?"}).status_code == 403
+    assert api(token(real)).send("PATCH", f"/things/{page.id}", {"title": "Mine"}).status_code == 200
+    assert [t["id"] for t in api(token(real)).get("/user/things").json()] == [page.id]
+    with pytest.raises(InvalidInput, match="no longer the site's"):
+        sites.reattribute(Site.objects.get(owner=bruno).id, bruno.id, page.id, "chloe")
+    assert {o.user_id for o in page.owners.all()} == {real.id}
+
+
+def test_a_refused_flattr_attributes_nothing(api, token, blog):
+    from ruisseau.errors import RuisseauError
+    from ruisseau.flattrs.services import flattr_url
+    from ruisseau.things.site_models import SitePage
+
+    broke = factories.user("broke", funds_cents=0)
+    with pytest.raises(RuisseauError) as refused:
+        flattr_with_button(broke.id, parse({"url": "https://blog.example/new", "uid": "emma"}))
+    assert refused.value.code == "no_means"
+    with pytest.raises(RuisseauError):
+        flattr_url(broke.id, "https://blog.example/newer", author="emma")
+    assert not Thing.objects.filter(url__in=["https://blog.example/new", "https://blog.example/newer"]).exists()
+    assert not SitePage.objects.filter(thing__url__startswith="https://blog.example/new").exists()
+    answer = api(token(broke)).send("POST", "/flattr", {"url": "https://blog.example/newest?user_id=emma"})
+    assert answer.status_code in (401, 402) and not Thing.objects.filter(url__contains="newest").exists()
