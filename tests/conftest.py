@@ -30,3 +30,10 @@ def on_postgres():
     """Skip, saying why, where a test needs PostgreSQL's row locks and real concurrency."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (CI runs the suite on it too: RUISSEAU_DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def demo_instance(settings):
+    """What `ruisseau demo` turns on (RUISSEAU_DEMO): the sample blog, served and payable."""
+    settings.DEMO = True
+    settings.OWN_CONTENT_PATHS = ("/demo-blog/",)

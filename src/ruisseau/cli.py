@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         # The demo's public address is where it serves (links, CSRF, the demo blog's site),
         # unless the operator set one. Settings read it once, so before they load.
         os.environ.setdefault("RUISSEAU_PUBLIC_URL", f"http://127.0.0.1:{port}")
+        os.environ["RUISSEAU_DEMO"] = "true"  # the sample blog is served, and payable, only here
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ruisseau.settings")
     try:
         run(argv)

@@ -311,7 +311,11 @@ MIDDLEWARE = [
 # Absolute URLs in API answers (`resource`, `link`, `Location`) are built from these bases.
 # Paths on PUBLIC_URL that stand for someone else's pages and may become things (the demo blog);
 # any other address of this instance is refused as a thing, except /thing/<id>/ which names <id>.
-OWN_CONTENT_PATHS = ("/demo-blog/",)
+# The demo instance (``ruisseau demo`` sets RUISSEAU_DEMO): only there is the sample blog served
+# and its pages, on this server's own address, can become things. A production instance must not
+# let anyone be paid for a page the operator ships.
+DEMO = env_bool("DEMO", False)
+OWN_CONTENT_PATHS = ("/demo-blog/",) if DEMO else ()
 API_BASE_URL = env_str("API_BASE_URL", f"{PUBLIC_URL}/rest/v2").rstrip("/")
 # Calls per window and per access token (else per client address), as X-RateLimit-* report them.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 1000, minimum=1)

@@ -159,7 +159,7 @@ def test_demo_people_and_operators_sign_in_on_the_site_with_their_email(client):
 
 
 @pytest.mark.django_db
-def test_the_demo_blogs_site_follows_the_public_address_on_every_start(settings):
+def test_the_demo_blogs_site_follows_the_public_address_on_every_start(settings, demo_instance):
     """Loaded on one port and restarted on another, the demo blog's site moves with the server:
     otherwise its buttons name pages on no verified site and every flattr becomes a pledge."""
     from ruisseau.things.site_models import Site

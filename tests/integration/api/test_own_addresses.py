@@ -40,7 +40,7 @@ def test_our_thing_page_names_its_thing_everywhere(api, token):
     assert missing.status_code == 404 and Thing.objects.count() == before
 
 
-def test_other_addresses_of_ours_are_refused(api, token):
+def test_other_addresses_of_ours_are_refused(api, token, demo_instance):
     for url in ("http://testserver/explore/", "https://testserver/rest/v2/things/3", "http://testserver/"):
         refused = api(token(factories.user())).post("/flattr", {"url": url})
         assert refused.status_code == 400, url
@@ -60,3 +60,11 @@ def test_other_addresses_of_ours_are_refused(api, token):
     assert not Thing.objects.filter(url__startswith="http://testserver").exists()
     blog = api(token(factories.user())).post("/flattr", {"url": "http://testserver/demo-blog/rivers/"})
     assert blog.status_code == 200  # the demo blog stands for someone else's site
+
+
+def test_outside_the_demo_the_sample_blog_is_neither_served_nor_payable(api, token):
+    """A production instance ships the sample blog's templates, but nobody may claim its pages."""
+    assert Client().get("/demo-blog/").status_code == 404
+    refused = api(token(factories.user())).post("/flattr", {"url": "http://testserver/demo-blog/rivers/"})
+    assert refused.status_code == 400 and refused.json()["error"] == "validation"
+    assert not Thing.objects.filter(url__contains="/demo-blog/").exists()

@@ -35,7 +35,7 @@ def _style_src(policy: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_every_page_answers_and_keeps_to_its_content_security_policy(client, language):
+def test_every_page_answers_and_keeps_to_its_content_security_policy(client, language, demo_instance):
     load_demo()
     client.force_login(factories.User.objects.get(username="bruno"))
     client.cookies["django_language"] = language
@@ -122,7 +122,7 @@ def test_the_claim_page_counts_one_giver_without_a_plural(client):
     assert "attend cette œuvre (donateurs : 1)." in french
 
 
-def test_a_demo_blog_posts_button_gives_its_language(client):
+def test_a_demo_blog_posts_button_gives_its_language(client, demo_instance):
     # Without it the thing a post's button creates says English for a French post.
     page = client.get("/demo-blog/rivers/").content.decode()
     assert 'data-language="fr_FR"' in page

@@ -66,7 +66,7 @@ def test_loader_is_served_cacheable_without_cookies(client, path):
     assert client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
-def test_demo_blog_pages_carry_buttons_for_each_author(client):
+def test_demo_blog_pages_carry_buttons_for_each_author(client, demo_instance):
     index = client.get("/demo-blog/").content.decode()
     assert 'rev="flattr;uid:chloe;' in index and 'rev="flattr;uid:emma;' in index
     assert '<script async src="/js/load.js?mode=auto">' in index
@@ -75,7 +75,7 @@ def test_demo_blog_pages_carry_buttons_for_each_author(client):
     assert client.get("/demo-blog/nope/").status_code == 404
 
 
-def test_demo_data_sets_up_the_shared_blog():
+def test_demo_data_sets_up_the_shared_blog(demo_instance):
     load_demo()
     site = Site.objects.get()
     assert site.verified and site.share_bps == 1_000 and site.owner.username == "bruno"

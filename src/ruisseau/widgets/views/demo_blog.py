@@ -4,6 +4,7 @@ The pages are fixed content (no database); their buttons come from the loader li
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -28,13 +29,20 @@ POSTS = [
 @require_safe
 @csp_policy(BLOG_POLICY)
 def index(request):
+    _only_in_the_demo()
     return render(request, "widgets/demo_blog/index.html", {"posts": POSTS})
 
 
 @require_safe
 @csp_policy(BLOG_POLICY)
 def post(request, slug: str):
+    _only_in_the_demo()
     found = next((p for p in POSTS if p["slug"] == slug), None)
     if found is None:
         raise Http404("No such post")
     return render(request, "widgets/demo_blog/post.html", {"post": found})
+
+
+def _only_in_the_demo() -> None:
+    if not settings.DEMO:
+        raise Http404("The sample blog is part of the demo only")
