@@ -44,11 +44,12 @@ def host_page(live_url: str, body: str, query: str = "mode=auto") -> str:
 
 ORIGINAL = """
 <a class="FlattrButton" style="display:none;" href="/post/1" title="Post one" lang="en_GB"
-   rev="flattr;uid:writer;category:text;tags:a,b;">First <b>post</b> description</a>
+   rev="flattr;uid:writer;category:text;tags:a,b;sig:0123abcd;">First <b>post</b> description</a>
 <a class="FlattrButton" style="display:none;" href="/post/2" title="Post two"
-   data-flattr-uid="writer" data-flattr-button="compact">Second</a>
+   data-flattr-uid="writer" data-flattr-sig="4567ef" data-flattr-button="compact">Second</a>
 """
-OURS = '<span class="ruisseau-button" data-url="/post/3" data-title="Post three" data-theme="dark"></span>'
+OURS = ('<span class="ruisseau-button" data-url="/post/3" data-title="Post three" data-theme="dark" '
+        'data-sig="89abcd"></span>')
 
 
 def reader_with_login():
@@ -72,6 +73,9 @@ def test_loader_renders_original_and_own_markup_without_breaking_the_page(live_s
     assert "uid=writer" in first and "category=text" in first and "description=First%20post%20description" in first
     assert "button=compact" in frames.nth(1).get_attribute("src")
     assert "theme=dark" in frames.nth(2).get_attribute("src")
+    # The signature (docs/integrations.md §4) reaches the iframe from each kind of markup.
+    assert "sig=0123abcd" in first and "sig=4567ef" in frames.nth(1).get_attribute("src")
+    assert "sig=89abcd" in frames.nth(2).get_attribute("src")
     # Each iframe is a working button.
     for i in range(3):
         assert page.frame_locator("iframe.FlattrButton").nth(i).locator("#count").inner_text() == "0"

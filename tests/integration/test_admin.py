@@ -102,3 +102,12 @@ def test_owner_weights_must_add_up_and_operators_verify_through_the_service(oper
     first = ThingOwner.objects.get(id=owners[0].id)
     assert first.verified and first.verification == OwnerVerification.OPERATOR and first.verified_at
     assert not ThingOwner.objects.get(id=owners[1].id).verified
+
+
+def test_operators_never_see_a_sites_signing_secret(operator_client):
+    from ruisseau.things import sites
+
+    site = sites.add_site(factories.user().id, "secret.example")
+    body = operator_client.get(f"/admin/things/site/{site.id}/change/").content.decode()
+    assert operator_client.get(f"/admin/things/site/{site.id}/change/").status_code == 200
+    assert "secret.example" in body and site.secret not in body

@@ -56,18 +56,19 @@ def flattr_thing(user_id: int, thing_id: int, *, now: datetime | None = None, so
 
 def flattr_url(
     user_id: int, url: str, *, now: datetime | None = None, source: str = FlattrSource.AUTO_SUBMIT,
-    with_count: bool = False, author: str = "", **fields
+    with_count: bool = False, author: str = "", sig: str = "", **fields
 ) -> Flattr:
     """Flattr the thing at a URL; an unknown URL becomes an unclaimed thing first, and the
     flattr waits there as a pledge until an owner is verified (DESIGN.md §6.2). ``author`` is the
     username an auto-submit URL names: the thing is theirs when the page is on a verified site
-    they write for (as the button does)."""
+    they write for (as the button does), and ``sig`` (the auto-submit URL's signature of ``url``
+    and ``author``) is checked when the site attributes only signed links."""
     now = now or timezone.now()
     _active_user(user_id)  # before anything is created for an account that cannot flattr
     # ``hidden`` (unlisted) is passed on: a hidden thing is left out of listings and search only,
     # it is flattred like any other. Only a disabled thing cannot be.
     with transaction.atomic():  # a refused flattr leaves no thing and no attribution behind
-        thing = submit_attributed(url, author, now=now, by=user_id, **fields)  # who named the author is recorded
+        thing = submit_attributed(url, author, sig=sig, now=now, by=user_id, **fields)  # who named the author is recorded
         if thing.disabled:
             raise NotFound(f"The thing at {thing.url} cannot be flattred")
         return flattr_thing(user_id, thing.id, now=now, source=source, with_count=with_count)  # the click's path

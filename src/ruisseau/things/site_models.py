@@ -15,6 +15,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def new_secret() -> str:
+    """A site's signing secret: 32 random bytes as 64 hex digits (easy to paste into a config)."""
+    return secrets.token_hex(32)
+
+
 class SiteProofMethod(models.TextChoices):
     DNS = "dns", "DNS TXT record"
     WELL_KNOWN = "well_known", "File under /.well-known/"
@@ -32,6 +37,10 @@ class Site(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     method = models.CharField(max_length=16, choices=SiteProofMethod.choices, blank=True)
     created_at = models.DateTimeField()
+    # Signed attribution (docs/integrations.md §4): links carry sig = HMAC-SHA256(secret, "url|uid");
+    # shown only to the owner. With ``signed_only`` an unsigned or wrongly signed link attributes nothing.
+    secret = models.CharField(max_length=64, default=new_secret)
+    signed_only = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -82,6 +91,7 @@ class SitePage(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="site_pages_attributed")
     created_at = models.DateTimeField()
+    signed = models.BooleanField(default=False, help_text="The link that attributed it carried a valid signature")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="site_pages_changed")
     changed_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,8 @@ page on a site to the author it names (DESIGN.md §6.3)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -15,7 +17,8 @@ from ruisseau.errors import InvalidInput, NotFound
 from ruisseau.things import proofs
 from ruisseau.things.models import FULL_WEIGHT_BPS, OwnerVerification, Thing
 from ruisseau.things.services import get_or_submit, set_owners, verify_owner
-from ruisseau.things.site_models import MAX_SITE_SHARE_BPS, Site, SiteAuthor, SitePage, SiteProofMethod
+from ruisseau.things.site_models import (MAX_SITE_SHARE_BPS, Site, SiteAuthor, SitePage, SiteProofMethod,
+                                        new_secret)
 from ruisseau.things.urls import normalise_url
 
 _CHECKS = {
@@ -112,6 +115,35 @@ def set_share(site_id: int, owner_id: int, share_bps: int) -> Site:
     return site
 
 
+def set_signed_only(site_id: int, owner_id: int, signed_only: bool) -> Site:
+    """Attribute pages only through links signed with the site's secret (or through any link)."""
+    site = proven_site(site_id, owner_id)
+    site.signed_only = bool(signed_only)
+    site.save(update_fields=["signed_only"])
+    return site
+
+
+def replace_secret(site_id: int, owner_id: int) -> Site:
+    """A new signing secret: links signed with the old one no longer count as signed."""
+    site = proven_site(site_id, owner_id)
+    site.secret = new_secret()
+    site.save(update_fields=["secret"])
+    return site
+
+
+def signature(secret: str, url: str, uid: str) -> str:
+    """What a link to a page of the site carries as ``sig``: lowercase hex HMAC-SHA256 of
+    ``url|uid`` with the site's secret, ``url`` as the link gives it (before normalisation) and
+    ``uid`` the author's user name (docs/integrations.md §4)."""
+    return hmac.new(secret.encode(), f"{url}|{uid}".encode(), hashlib.sha256).hexdigest()
+
+
+def signature_valid(site: Site, url: str, uid: str, sig: str) -> bool:
+    if not sig or not url:
+        return False
+    return hmac.compare_digest(signature(site.secret, url, uid).encode(), sig.strip().lower().encode("utf-8"))
+
+
 def site_for_url(url: str) -> Site | None:
     netloc = urlsplit(normalise_url(url)).netloc
     return Site.objects.filter(domain=netloc, verified_at__isnull=False).first()
@@ -136,20 +168,27 @@ def site_author_for(url: str, author_name: str) -> SiteAuthor | None:
 
 
 @transaction.atomic
-def attribute(thing: Thing, author_name: str, *, now: datetime | None = None, by: int | None = None) -> bool:
+def attribute(thing: Thing, author_name: str, *, sig: str = "", signed_url: str = "",
+              now: datetime | None = None, by: int | None = None) -> bool:
     """Give a thing that has no verified owner to the site author it names, with the site's
     share to the site owner, both verified by the site. False when the URL is on no verified
-    site, the name is not an accepted author there, or the thing already has a verified owner."""
+    site, the name is not an accepted author there, the thing already has a verified owner, or
+    the site attributes only signed links and ``sig`` is not the signature of ``signed_url``
+    (the page address as the link gave it; the thing's URL when not given) and the author's
+    name. A valid signature is recorded on the page either way."""
     if thing.owners.filter(verified=True).exists():
         return False
     author = site_author_for(thing.url, author_name)
     if author is None:
         return False
+    signed = signature_valid(author.site, signed_url or thing.url, author.user.username, sig)
+    if author.site.signed_only and not signed:
+        return False
     now = now or timezone.now()
     _give_to(thing, author, now=now)
     SitePage.objects.update_or_create(thing=thing, defaults={
         "site": author.site, "author_id": author.user_id, "created_by_id": by, "created_at": now,
-        "changed_by": None, "changed_at": None})
+        "signed": signed, "changed_by": None, "changed_at": None})
     return True
 
 
@@ -202,12 +241,14 @@ def reattribute(site_id: int, owner_id: int, thing_id: int, username: str, *,
     return page
 
 
-def submit_attributed(url: str, author_name: str, *, now: datetime | None = None, by: int | None = None,
-                      **fields) -> Thing:
+def submit_attributed(url: str, author_name: str, *, sig: str = "", signed_url: str = "",
+                      now: datetime | None = None, by: int | None = None, **fields) -> Thing:
     """The thing for ``url`` (created unclaimed when unknown), attributed to ``author_name``
-    when the page is on a verified site that author writes for; ``by`` (who named the author)
-    is recorded with the attribution."""
+    when the page is on a verified site that author writes for (and, when the site asks for it,
+    the link's ``sig`` signs ``signed_url`` — the address as the link gave it, ``url`` when not
+    given — with the author's name); ``by`` (who named the author) is recorded with the
+    attribution."""
     thing, _created = get_or_submit(url, now=now, **fields)
     if author_name and not thing.owners.exists():
-        attribute(thing, author_name, now=now, by=by)
+        attribute(thing, author_name, sig=sig, signed_url=signed_url or url, now=now, by=by)
     return thing

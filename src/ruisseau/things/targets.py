@@ -65,11 +65,19 @@ def lenient_query(query_string: str) -> dict[str, str]:
     return query
 
 
+def signature_param(query) -> str:
+    """The ``sig`` a button or auto-submit link carries: HMAC-SHA256 hex of ``url|uid`` with its
+    site's secret (docs/integrations.md §4), checked where the page is attributed. Read here for
+    buttons, auto-submit links and the API alike; a missing, malformed or wrong one is unsigned."""
+    return (query.get("sig") or "").strip().lower()[:128]
+
+
 @dataclass(frozen=True)
 class Target:
     url: str
     owner: str = ""  # the auto-submit's user_id: the username it names
     fields: dict = field(default_factory=dict)
+    sig: str = ""  # the auto-submit's signature of url and owner (signature_param)
 
 
 def parse_target(raw: str) -> Target:
@@ -84,4 +92,4 @@ def parse_target(raw: str) -> Target:
     if query.get("hidden"):
         fields["hidden"] = query["hidden"].strip().lower() in ("1", "true", "yes", "on")
     owner = (query.get("user_id") or query.get("uid") or "").strip()
-    return Target(url=query.get("url", "").strip(), owner=owner, fields=fields)
+    return Target(url=query.get("url", "").strip(), owner=owner, fields=fields, sig=signature_param(query))

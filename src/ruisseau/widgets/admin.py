@@ -14,9 +14,10 @@ class SiteAuthorInline(admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
-    list_display = ("domain", "owner", "verified_at", "method", "share_bps", "created_at")
-    list_filter = ("method",)
+    list_display = ("domain", "owner", "verified_at", "method", "share_bps", "signed_only", "created_at")
+    list_filter = ("method", "signed_only")
     search_fields = ("domain", "owner__username")
     raw_id_fields = ("owner",)
     readonly_fields = ("token", "created_at")
+    exclude = ("secret",)  # the signing secret is shown to the site's owner only, on /sites/<id>/
     inlines = [SiteAuthorInline]

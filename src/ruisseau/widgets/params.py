@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ruisseau.errors import InvalidInput
 from ruisseau.things.catalogue import CATEGORY_IDS, LANGUAGE_IDS
 from ruisseau.things.services import clean_tags
-from ruisseau.things.targets import lenient_query, own_thing_id
+from ruisseau.things.targets import lenient_query, own_thing_id, signature_param
 from ruisseau.things.urls import normalise_url
 
 _TAG = re.compile(r"<[^>]*>")
@@ -36,6 +36,8 @@ def strip_html(value: str, limit: int) -> str:
 class ButtonParams:
     url: str  # normalised
     uid: str = ""
+    raw_url: str = ""  # the url parameter as the link gave it: what ``sig`` signs
+    sig: str = ""
     title: str = ""
     description: str = ""
     category: str = ""
@@ -58,8 +60,9 @@ class ButtonParams:
 
     def query(self) -> dict[str, str]:
         """The parameters as a query dict, for links that carry them on (popup, auto-submit)."""
-        out = {"url": self.url}
-        for key in ("uid", "title", "description", "category", "language"):
+        # A signed link passes its address on as given: the signature is of that, not of ours.
+        out = {"url": self.raw_url if self.sig and self.raw_url else self.url}
+        for key in ("uid", "sig", "title", "description", "category", "language"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         if self.tags:
@@ -100,7 +103,7 @@ def parse(query, *, uid_keys: tuple[str, ...] = ("uid", "user_id")) -> ButtonPar
         raise InvalidInput(_("Unknown language %(value)r") % {"value": language[:30]}, code="validation")
     tags = clean_tags(strip_html(query.get("tags") or "", 1000))
     return ButtonParams(
-        url=url, uid=uid, title=strip_html(query.get("title") or "", MAX_TITLE),
+        url=url, uid=uid, raw_url=raw_url, sig=signature_param(query), title=strip_html(query.get("title") or "", MAX_TITLE),
         description=strip_html(query.get("description") or "", MAX_DESCRIPTION),
         category=category, language=language, tags=tags,
         hidden=(query.get("hidden") or "") in ("1", "true"),

@@ -17,10 +17,12 @@ from ruisseau.widgets.params import ButtonParams
 def flattr_with_button(user_id: int, params: ButtonParams, *, now: datetime | None = None) -> Flattr:
     """Flattr the page a button names. An unknown URL becomes an unclaimed thing first (holding
     the flattr as a pledge), attributed to the author the button names when the page is on a
-    verified site they write for. Raises what ``flattr_thing`` raises, or InvalidInput."""
+    verified site they write for (with a valid ``sig`` when the site asks for one). Raises what
+    ``flattr_thing`` raises, or InvalidInput."""
     now = now or timezone.now()
     with transaction.atomic():  # a refused flattr leaves no thing and no attribution behind
-        thing = submit_attributed(params.url, params.uid, now=now, by=user_id, **params.thing_fields())
+        thing = submit_attributed(params.url, params.uid, sig=params.sig, signed_url=params.raw_url, now=now,
+                                  by=user_id, **params.thing_fields())
         return flattr_thing(user_id, thing.id, now=now, source=FlattrSource.AUTO_SUBMIT)
 
 

@@ -53,7 +53,7 @@ def flattr_url(call: Call):
 
     def act():
         flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API, with_count=True,
-                                     author=target.owner, **target.fields)
+                                     author=target.owner, sig=target.sig, **target.fields)
         return _flattred(flattr)
 
     return idempotent(call, act)
@@ -77,7 +77,7 @@ def bulk(call: Call):
                 if not target.url:
                     raise ApiError("validation", "Invalid url")
                 flattr = services.flattr_url(call.caller.user_id, target.url, source=FlattrSource.API,
-                                             author=target.owner, **target.fields)
+                                             author=target.owner, sig=target.sig, **target.fields)
                 results.append({"url": item["url"], "result": "ok", "thing_id": flattr.thing_id})
             except NoMeans as exc:
                 raise ApiError("no_means", exc.message, status=402) from None

@@ -1,4 +1,4 @@
-"""Site management: add a domain, prove it, invite authors, set the site's share."""
+"""Site management: add a domain, prove it, invite authors, set the site's share, sign links."""
 
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def site_detail(request, site_id: int):
                 share_bps = int(raw) if raw.isdigit() else -1
                 site = sites.set_share(site.id, request.user.id, share_bps)
                 context["message"] = "share"
+            elif action == "signed_only":
+                site = sites.set_signed_only(site.id, request.user.id, request.POST.get("signed_only") == "1")
+                context["message"] = "signed_only"
+            elif action == "secret":
+                site = sites.replace_secret(site.id, request.user.id)
+                context["message"] = "secret"
             elif action == "attribute":
                 raw = request.POST.get("thing_id", "").strip()
                 sites.reattribute(site.id, request.user.id, int(raw) if raw.isdigit() else -1,

@@ -8,7 +8,8 @@
 (function (window, document) {
   "use strict";
   if (window.FlattrLoader && window.FlattrLoader.ruisseau) { return; }
-  var KEYS = ["uid", "owner", "category", "button", "language", "hidden", "tags", "title", "url",
+  // "sig" signs url and uid with the site's secret (docs/integrations.md §4): passed on untouched.
+  var KEYS = ["uid", "owner", "sig", "category", "button", "language", "hidden", "tags", "title", "url",
               "description", "revsharekey", "popout", "theme"];
   var SIZES = {standard: [55, 62], compact: [110, 20]};
   var options = {}, base = "", prefix = "data-flattr", done = false;
@@ -72,7 +73,9 @@
   }
   function defaults() {
     var out = {}, i;
-    for (i = 0; i < KEYS.length; i++) { if (options[KEYS[i]]) { out[KEYS[i]] = options[KEYS[i]]; } }
+    for (i = 0; i < KEYS.length; i++) {
+      if (options[KEYS[i]] && KEYS[i] !== "sig") { out[KEYS[i]] = options[KEYS[i]]; }  // a signature is per page
+    }
     return out;
   }
   function fromFlattrMarkup(el) {
