@@ -73,8 +73,12 @@ def page(qs, count: int, number: int) -> list:
     return list(qs[start:start + count])
 
 
-def flattrs_by(user: User) -> QuerySet[Flattr]:
-    return Flattr.objects.filter(user=user, thing__disabled=False).select_related("thing", "user").order_by("-created_at", "-id")
+def flattrs_by(user: User, *, with_hidden: bool = False) -> QuerySet[Flattr]:
+    """The user's flattrs; those of hidden (unlisted) things only for the user themself."""
+    rows = Flattr.objects.filter(user=user, thing__disabled=False)
+    if not with_hidden:
+        rows = rows.filter(thing__hidden=False)
+    return rows.select_related("thing", "user").order_by("-created_at", "-id")
 
 
 def flattrs_on(thing: Thing) -> QuerySet[Flattr]:
@@ -85,13 +89,13 @@ def flattrs_on(thing: Thing) -> QuerySet[Flattr]:
     )
 
 
-def flattrs_to(user: User) -> QuerySet[Flattr]:
-    """Flattrs on things the user owns, from flattrers who do not hide what they give."""
-    return (
-        Flattr.objects.filter(thing__owners__user=user, thing__disabled=False, user__hide_given=False)
-        .select_related("thing", "user")
-        .order_by("-created_at", "-id")
-    )
+def flattrs_to(user: User, *, with_hidden: bool = False) -> QuerySet[Flattr]:
+    """Flattrs on things the user owns, from flattrers who do not hide what they give; those on
+    hidden (unlisted) things only for the owner themself."""
+    rows = Flattr.objects.filter(thing__owners__user=user, thing__disabled=False, user__hide_given=False)
+    if not with_hidden:
+        rows = rows.filter(thing__hidden=False)
+    return rows.select_related("thing", "user").order_by("-created_at", "-id")
 
 
 def flattred_ids(user_id: int | None, thing_ids) -> set[int]:

@@ -57,3 +57,15 @@ def test_a_disabled_thing_still_cannot_be_flattred(api, token):
     assert refused.status_code == 404 and refused.json()["error"] == "not_found"
     assert Client().get(f"/badge/{thing.id}.svg").status_code == 404
     assert not Flattr.objects.exists()
+
+
+def test_flattrs_of_a_hidden_thing_are_listed_only_to_the_people_in_them(api, token):
+    owner, giver = factories.user("hider2"), factories.user("giver2")
+    quiet = factories.thing(owner, title="Quiet one")
+    Thing.objects.filter(id=quiet.id).update(hidden=True)
+    assert api(token(giver)).post(f"/things/{quiet.id}/flattr").status_code == 200
+    assert api().get(f"/users/{giver.username}/flattrs").json() == []
+    assert [f["thing"]["id"] for f in api(token(giver)).get("/user/flattrs").json()] == [quiet.id]
+    assert [f["thing"]["id"] for f in api(token(giver)).get(f"/users/{giver.username}/flattrs").json()] == [quiet.id]
+    assert api().get(f"/users/{owner.username}/activities", {"type": "incoming"}).json()["items"] == []
+    assert api().get(f"/users/{giver.username}/activities").json()["items"] == []

@@ -41,9 +41,10 @@ def _activities(call: Call, user, *, mine: bool):
         raise invalid("type must be outgoing or incoming")
     count, number = paging(call.query)
     if kind == "outgoing":
-        rows = [] if (user.hide_given and not mine) else queries.page(queries.flattrs_by(user), count, number)
+        rows = [] if (user.hide_given and not mine) else queries.page(
+            queries.flattrs_by(user, with_hidden=mine), count, number)
     else:
-        rows = queries.page(queries.flattrs_to(user), count, number)
+        rows = queries.page(queries.flattrs_to(user, with_hidden=mine), count, number)
     items = [_item(f) for f in rows]
     if call.fmt == "atom":
         return Reply(raw=_atom(user, items), content_type=ATOM_TYPE)

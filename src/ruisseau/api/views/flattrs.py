@@ -96,13 +96,15 @@ def user_flattrs(call: Call, username: str):
     count, number = paging(call.query)
     if user.hide_given and call.caller.user_id != user.id:
         return []  # an empty list is how the v2 API says "hidden"
-    return rep.flattrs(queries.page(queries.flattrs_by(user), count, number), call.caller, full=call.full)
+    mine = call.caller.user_id == user.id
+    return rep.flattrs(queries.page(queries.flattrs_by(user, with_hidden=mine), count, number), call.caller,
+                       full=call.full)
 
 
 @endpoint("GET", token=True)
 def my_flattrs(call: Call):
     count, number = paging(call.query)
-    rows = queries.page(queries.flattrs_by(call.caller.user), count, number)
+    rows = queries.page(queries.flattrs_by(call.caller.user, with_hidden=True), count, number)
     return rep.flattrs(rows, call.caller, full=call.full)
 
 
