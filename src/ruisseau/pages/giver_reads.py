@@ -141,8 +141,9 @@ class Dashboard:
 # objects one converter at a time. The statements are built once; only the ids change.
 #
 # "Paid" is the settlement's rule as far as it can be known before the month ends: the thing has
-# a verified owner who is not the giver. (Whether that owner gives this month, with
-# give-to-receive on, is only known when it ends.)
+# a verified owner who is not the giver (and, for the rows shown and the carried pledges, is not
+# disabled; the month's count leaves that rare case out rather than join every flattr's thing).
+# Whether that owner gives this month, with give-to-receive on, is only known when it ends.
 _HAS_VERIFIED_OWNER = ("EXISTS (SELECT 1 FROM {owners} o WHERE o.thing_id = {alias}.thing_id AND o.verified"
                        " AND o.user_id <> {alias}.user_id)")
 
@@ -161,7 +162,7 @@ def _statements() -> dict[str, str]:
         # The page is chosen first, so that only its rows are joined to their things and owners
         # (SQLite would otherwise join all of the period's flattrs, then sort them).
         "flattrs": f"""SELECT f.id, f.thing_id, t.title, CAST(f.created_at AS TEXT),
-                              {_HAS_VERIFIED_OWNER.format(alias="f", **tables)}
+                              ({_HAS_VERIFIED_OWNER.format(alias="f", **tables)} AND NOT t.disabled)
                        FROM (SELECT id, user_id, thing_id, created_at FROM {tables["flattrs"]}
                              WHERE user_id = %s AND period = %s ORDER BY created_at DESC, id DESC
                              LIMIT %s OFFSET %s) f
@@ -194,7 +195,7 @@ def _rest_statement(tables: dict[str, str]) -> str:
         FROM {tables["accounts"]} WHERE user_id = %s AND currency = %s
         UNION ALL
         SELECT 1, p.flattr_id, p.thing_id, t.title, NULL, p.since_period, NULL,
-               {_HAS_VERIFIED_OWNER.format(alias="p", **tables)}, NULL, NULL, NULL
+               ({_HAS_VERIFIED_OWNER.format(alias="p", **tables)} AND NOT t.disabled), NULL, NULL, NULL
         FROM {tables["pledges"]} p JOIN {tables["things"]} t ON t.id = p.thing_id
         WHERE p.user_id = %s AND p.state = %s
         UNION ALL

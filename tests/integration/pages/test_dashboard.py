@@ -247,3 +247,16 @@ def test_one_page_of_flattrs_needs_no_page_links(signed_in, things, giver):
         flattrs.flattr_thing(giver.id, thing.id)
     page = signed_in.get("/dashboard/").content.decode()
     assert 'class="pagination"' not in page and "Newest first" not in page
+
+
+def test_a_pledge_on_a_retired_thing_is_not_counted_as_paid(giver, creator):
+    from ruisseau.pages import giver_reads
+    from ruisseau.things.models import Thing
+
+    late = factories.thing(creator, verified=False, title="Retired later")
+    flattrs.flattr_thing(giver.id, late.id, now=at(PERIOD - 1))
+    settlement.settle_period(PERIOD - 1, now=at(PERIOD, hour=2))
+    late.owners.update(verified=True, verification="operator")
+    assert giver_reads.dashboard(giver, PERIOD).carried_paid == 1
+    Thing.objects.filter(id=late.id).update(disabled=True)  # the settlement never pays it now
+    assert giver_reads.dashboard(giver, PERIOD).carried_paid == 0
