@@ -81,7 +81,10 @@ def run(argv: list[str]) -> None:
     from ruisseau.datadir import configured_data_dir
 
     checked = argv[0] in NEED_A_MIGRATED_DATABASE and not {"-h", "--help"} & set(argv)
-    if checked and not configured_data_dir().is_dir():
+    # The folder holds the SQLite database; with PostgreSQL (a stateless container, say) it may
+    # well not exist yet, and the migrated-database check below is what matters.
+    on_sqlite = not os.environ.get("RUISSEAU_DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    if checked and on_sqlite and not configured_data_dir().is_dir():
         raise CliError(f"the data folder {configured_data_dir()} (RUISSEAU_DATA_DIR) does not exist: "
                        "point RUISSEAU_DATA_DIR at yours, or run ruisseau migrate first")
     try:

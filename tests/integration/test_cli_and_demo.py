@@ -197,3 +197,11 @@ def test_demo_on_another_port_uses_it_as_the_public_address(tmp_path):
     chosen = subprocess.run([*run, "8003"], capture_output=True, text=True, check=True,
                             env={**env, "RUISSEAU_PUBLIC_URL": "http://demo.example:9000"})
     assert "The demo blog's site is demo.example:9000" in chosen.stdout
+
+
+def test_on_postgresql_a_missing_data_folder_is_no_reason_to_stop(tmp_path):
+    """A stateless container names its database and secret key; the folder is SQLite's."""
+    missing = tmp_path / "none"
+    result = ruisseau("ledger", "check", data_dir=missing, RUISSEAU_SECRET_KEY="k" * 50,
+                      RUISSEAU_DATABASE_URL="postgres://nobody@127.0.0.1:1/ruisseau")
+    assert one_line_error(result).startswith("ruisseau: the database cannot be used: connection failed")

@@ -254,3 +254,12 @@ def test_the_site_owner_sees_who_attributed_a_page_and_gives_it_to_another_autho
     assert client.post(f"/sites/{site.id}/", {"action": "attribute", "thing_id": other.id,
                                               "username": "chloe3"}).status_code == 400
     assert [o.user_id for o in other.owners.all()] == [david.id]
+
+
+def test_a_share_in_odd_digits_is_a_form_error_not_a_crash(client):
+    owner = factories.user("odd-digits")
+    site = verified_site(owner, domain="odd.example", share_bps=500)
+    client.force_login(owner)
+    response = client.post(f"/sites/{site.id}/", {"action": "share", "share_bps": "²"})
+    assert response.status_code == 400 and "basis points" in response.content.decode()
+    assert Site.objects.get(id=site.id).share_bps == 500

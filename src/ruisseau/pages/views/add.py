@@ -39,7 +39,7 @@ def add_thing(request):
         url_form.add_error("url", _("This is not a web address Ruisseau can use: write it like https://example.org/page."))
         return render(request, "pages/add.html", {"url_form": url_form})
     if existing is not None and not existing.disabled:
-        mine = things.is_owner(existing.id, request.user.id)
+        mine = things.controls(existing.id, request.user.id)
         return render(request, "pages/add.html", {"url_form": url_form, "existing": existing, "existing_is_mine": mine})
     initial = {"url": url_form.cleaned_data["url"], "title": "", "description": ""}
     fetch_error = ""

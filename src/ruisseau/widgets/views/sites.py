@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -71,7 +73,7 @@ def site_detail(request, site_id: int):
                 context["message"] = "invited"
             elif action == "share":
                 raw = request.POST.get("share_bps", "").strip()
-                share_bps = int(raw) if raw.isdigit() else -1
+                share_bps = int(raw) if re.fullmatch(r"[0-9]+", raw) else -1
                 site = sites.set_share(site.id, request.user.id, share_bps)
                 context["message"] = "share"
             elif action == "signed_only":
@@ -82,7 +84,7 @@ def site_detail(request, site_id: int):
                 context["message"] = "secret"
             elif action == "attribute":
                 raw = request.POST.get("thing_id", "").strip()
-                sites.reattribute(site.id, request.user.id, int(raw) if raw.isdigit() else -1,
+                sites.reattribute(site.id, request.user.id, int(raw) if re.fullmatch(r"[0-9]+", raw) else -1,
                                   request.POST.get("username", ""))
                 context["message"] = "attributed"
             else:
