@@ -54,9 +54,10 @@ def test_the_operator_cannot_give_such_a_name(client):
 
 
 def test_the_migration_renames_existing_names():
-    for name in ("dora.json", "dora-json", "eve.Atom", "fred.js"):
+    long = "a" * 32 + ".json"  # its new name, cut to 37 characters, would end in .json again
+    for name in ("dora.json", "dora-json", "eve.Atom", "fred.js", long + ".as"):
         User.objects.create(username=name)
     migration = importlib.import_module("ruisseau.accounts.migrations.0003_usernames_without_format_suffix")
     migration.rename(apps, None)
     names = set(User.objects.values_list("username", flat=True))
-    assert names == {"dora-json-2", "dora-json", "eve-Atom", "fred.js"}
+    assert names == {"dora-json-2", "dora-json", "eve-Atom", "fred.js", "a" * 32 + "-json"}

@@ -17,6 +17,8 @@ def rename(apps, schema_editor):
         if suffix.lower() not in SUFFIXES:
             continue
         base = f"{head}-{suffix}"[:37]
+        if "." in base and base.rpartition(".")[2].lower() in SUFFIXES:  # cut back onto another suffix
+            base = base.replace(".", "-")
         candidate, number = base, 1
         while User.objects.filter(username__iexact=candidate).exists():
             number += 1
