@@ -185,22 +185,22 @@ def attribute(thing: Thing, author_name: str, *, sig: str = "", signed_url: str 
     if author.site.signed_only and not signed:
         return False
     now = now or timezone.now()
-    _give_to(thing, author, now=now)
+    _give_to(thing.id, author.user_id, author.site, author.site.share_bps, now=now)
     SitePage.objects.update_or_create(thing=thing, defaults={
         "site": author.site, "author_id": author.user_id, "created_by_id": by, "created_at": now,
         "signed": signed, "changed_by": None, "changed_at": None})
     return True
 
 
-def _give_to(thing: Thing, author: SiteAuthor, *, now: datetime) -> None:
-    """Owners ``10 000 − share`` for the author and ``share`` for the site owner, verified by the site."""
-    site = author.site
-    weights = {author.user_id: FULL_WEIGHT_BPS}
-    if site.share_bps and site.owner_id != author.user_id:
-        weights = {author.user_id: FULL_WEIGHT_BPS - site.share_bps, site.owner_id: site.share_bps}
-    set_owners(thing.id, weights, now=now)
+def _give_to(thing_id: int, author_id: int, site: Site, site_weight: int, *, now: datetime) -> None:
+    """Owners ``10 000 − site_weight`` for the author and ``site_weight`` for the site owner (the
+    whole page when the owner writes it), verified by the site."""
+    weights = {author_id: FULL_WEIGHT_BPS}
+    if site_weight and site.owner_id != author_id:
+        weights = {author_id: FULL_WEIGHT_BPS - site_weight, site.owner_id: site_weight}
+    set_owners(thing_id, weights, now=now)
     for user_id in weights:
-        verify_owner(thing.id, user_id, method=OwnerVerification.SITE, now=now)
+        verify_owner(thing_id, user_id, method=OwnerVerification.SITE, now=now)
 
 
 @transaction.atomic
@@ -230,12 +230,7 @@ def reattribute(site_id: int, owner_id: int, thing_id: int, username: str, *,
                            code="validation")
     now = now or timezone.now()
     site_weight = owners[site.owner_id].weight_bps if site.owner_id in owners and site.owner_id != page.author_id else 0
-    weights = {author.user_id: FULL_WEIGHT_BPS}
-    if site_weight and author.user_id != site.owner_id:
-        weights = {author.user_id: FULL_WEIGHT_BPS - site_weight, site.owner_id: site_weight}
-    set_owners(page.thing.id, weights, now=now)
-    for user_id in weights:
-        verify_owner(page.thing.id, user_id, method=OwnerVerification.SITE, now=now)
+    _give_to(page.thing.id, author.user_id, site, site_weight, now=now)
     page.author_id, page.changed_by_id, page.changed_at = author.user_id, owner_id, now
     page.save(update_fields=["author", "changed_by", "changed_at"])
     return page
