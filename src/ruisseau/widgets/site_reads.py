@@ -12,7 +12,10 @@ from ruisseau.things.sites import site_things
 
 
 def site_report(site: Site) -> dict:
-    """The whole site for its owner: authors, things with their owners, revenue per author."""
+    """The whole site for its owner: authors, things with their owners, revenue per author; an
+    unproven site, its proof instructions only."""
+    if not site.verified:
+        return {"site": site, "things": [], "revenue": [], "authors": [], "accepted": []}
     things = list(site_things(site).select_related("site_page__author", "site_page__created_by",
                                                    "site_page__changed_by")
                   .prefetch_related("owners__user").order_by("-created_at")[:500])
@@ -20,8 +23,6 @@ def site_report(site: Site) -> dict:
                .values("user__username").annotate(cents=Sum("revenue_cents"), flattrs=Sum("flattr_count"))
                .order_by("-cents"))
     authors = list(site.authors.select_related("user").annotate(n=Count("id")).order_by("user__username"))
-    if not site.verified:  # an unproven site shows its proof instructions only
-        return {"site": site, "things": [], "revenue": [], "authors": [], "accepted": []}
     return {"site": site, "things": things, "revenue": list(revenue), "authors": authors,
             "accepted": [a for a in authors if a.accepted]}
 

@@ -73,8 +73,7 @@ def site_detail(request, site_id: int):
                 context["message"] = "invited"
             elif action == "share":
                 raw = request.POST.get("share_bps", "").strip()
-                share_bps = int(raw) if re.fullmatch(r"[0-9]+", raw) else -1
-                site = sites.set_share(site.id, request.user.id, share_bps)
+                site = sites.set_share(site.id, request.user.id, _whole_number(raw))
                 context["message"] = "share"
             elif action == "signed_only":
                 site = sites.set_signed_only(site.id, request.user.id, request.POST.get("signed_only") == "1")
@@ -84,8 +83,7 @@ def site_detail(request, site_id: int):
                 context["message"] = "secret"
             elif action == "attribute":
                 raw = request.POST.get("thing_id", "").strip()
-                sites.reattribute(site.id, request.user.id, int(raw) if re.fullmatch(r"[0-9]+", raw) else -1,
-                                  request.POST.get("username", ""))
+                sites.reattribute(site.id, request.user.id, _whole_number(raw), request.POST.get("username", ""))
                 context["message"] = "attributed"
             else:
                 context["error"] = "Unknown action"
@@ -107,3 +105,9 @@ def accept_invitation(request, author_id: int):
     except NotFound:
         raise Http404("No such invitation") from None
     return redirect("widgets:sites")
+
+
+def _whole_number(raw: str) -> int:
+    """A field's ASCII digits as a number, else -1, which the services refuse with their own
+    message (``"²".isdigit()`` is true, but ``int("²")`` fails)."""
+    return int(raw) if re.fullmatch(r"[0-9]+", raw) else -1
