@@ -54,6 +54,12 @@ def decimal_mark(language: str | None) -> str:
     return "," if (language or "en").lower().startswith("fr") else "."
 
 
+def plain_amount(cents: int, mark: str = ".") -> str:
+    """Cents as digits, ``mark`` and two decimals, with no symbol or thousands separator: ``4.21``,
+    as an amount field takes it back, a spreadsheet imports it and a payment form posts it."""
+    return f"{cents // 100}{mark}{cents % 100:02d}"
+
+
 def format_cents(cents: int, currency: str = "EUR") -> str:
     """``158`` → ``1.58 €``, in the services' own messages (errors, reports), which are written in
     English: :func:`format_money` as English writes amounts, with a plain space, as terminals,

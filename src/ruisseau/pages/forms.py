@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy as _
 
 from ruisseau.errors import InvalidInput
-from ruisseau.money import decimal_mark, format_local, parse_amount
+from ruisseau.money import decimal_mark, format_local, parse_amount, plain_amount
 from ruisseau.pages.wording import category_choices, language_choices
 from ruisseau.things.urls import normalise_url
 
@@ -135,4 +135,4 @@ def _select_html(name: str, language: str, value: str | None) -> str:
 
 def amount_text(cents: int) -> str:
     """Cents as a person would type them back into an amount field: 5.00, or 5,00 in French."""
-    return f"{cents // 100}{decimal_mark(get_language())}{cents % 100:02d}"
+    return plain_amount(cents, decimal_mark(get_language()))

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext as _
 
 from ruisseau.errors import RuisseauError
 from ruisseau.ledger import accounts
-from ruisseau.money import decimal_mark, format_local, parse_amount
+from ruisseau.money import decimal_mark, format_local, parse_amount, plain_amount
 from ruisseau.payments import cards, fees, payouts, webhooks
 from ruisseau.payments.forms import AutoTopUpForm, PayoutDetailsForm, PayoutRequestForm
 from ruisseau.payments.models import PaymentStatus
@@ -45,7 +45,7 @@ def webhook(request, provider):
 def card_topup(request):
     user = request.user
     saved = cards.saved_card(user.id)
-    rows = [{"months": s.months, "amount": format_local(s.amount_cents), "amount_euros": _euros(s.amount_cents),
+    rows = [{"months": s.months, "amount": format_local(s.amount_cents), "amount_euros": plain_amount(s.amount_cents),
              "fee": format_local(s.fee_cents), "fee_percent": s.fee_percent.replace(".", decimal_mark(get_language())), "total": format_local(s.total_cents)}
             for s in fees.suggestions(user.budget_cents)]
     context = {
@@ -62,7 +62,7 @@ def card_topup(request):
         "fee_fixed": format_local(settings.CARD_FEE_FIXED_CENTS),
         "fee_fixed_cents": settings.CARD_FEE_FIXED_CENTS,
         "auto_amount": format_local(saved.auto_topup_cents) if saved else "",
-        "auto_form": AutoTopUpForm(initial={"amount": _euros(saved.auto_topup_cents) if saved and saved.auto_topup_cents else ""}),
+        "auto_form": AutoTopUpForm(initial={"amount": plain_amount(saved.auto_topup_cents) if saved and saved.auto_topup_cents else ""}),
     }
     response = render(request, "payments/card_topup.html", context)
     response["Content-Security-Policy"] = _card_page_policy()
@@ -187,6 +187,3 @@ def _percent(bps: int) -> str:
 
 
 
-
-def _euros(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from ruisseau.settlement.statements import owner_revenue
 from ruisseau.web import charts
 from ruisseau.web.creator import creator_overview
-from ruisseau.money import format_money
+from ruisseau.money import format_money, plain_amount
 
 # ``revenue`` is for reading and spreadsheets (a point as the decimal mark, whatever the page's
 # language: a comma would need quoting and breaks imports); ``revenue_cents`` is the exact figure.
@@ -47,7 +47,7 @@ def revenue_csv(request):
     for row in owner_revenue(request.user.id):
         writer.writerow([
             f"{row.period:%Y-%m}", row.thing_id, _cell(row.thing.url), _cell(row.thing.title),
-            row.flattr_count, f"{row.revenue_cents // 100}.{row.revenue_cents % 100:02d}", settings.CURRENCY,
+            row.flattr_count, plain_amount(row.revenue_cents), settings.CURRENCY,
             row.revenue_cents,
         ])
     return response
