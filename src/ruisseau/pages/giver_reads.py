@@ -95,6 +95,7 @@ class Dashboard:
     flattrs: list[FlattrRow]  # the page shown, newest first
     flattr_page: Page  # of range(flattr_count): numbers and links only
     period_paid: int  # this month's flattrs whose thing has a verified owner (other than the giver)
+    carried_paid: int  # pledges of earlier months that would be paid now: they share the budget too, first
     split: GiverSplit  # what would be spent if the month ended now, over paid_count
     pledges: list[PledgeRow]
     subscriptions: list[SubscriptionRow]
@@ -112,11 +113,6 @@ class Dashboard:
     def waiting_count(self) -> int:
         """This month's flattrs that would wait as pledges if it ended now."""
         return self.flattr_count - self.period_paid
-
-    @property
-    def carried_paid(self) -> int:
-        """Pledges of earlier months that would be paid now: they share the budget too, first."""
-        return sum(1 for p in self.pledges if p.has_verified_owner)
 
     @property
     def paid_count(self) -> int:
@@ -262,6 +258,7 @@ def dashboard(user, period: Period, page: str | int | None = 1) -> Dashboard:
         flattrs=flattrs,
         flattr_page=flattr_page,
         period_paid=period_paid,
+        carried_paid=carried_paid,
         split=split,
         pledges=pledges,
         subscriptions=[row for *_, row in subscriptions],

@@ -39,6 +39,8 @@ def explain(error: RuisseauError, **values: str) -> str:
     if "%(contact)s" in text:
         values = {"contact": settings.CONTACT_EMAIL, **values}
     return text % values if values else text
+
+
 # Reasons a payment provider gives in English that a person may meet on the site: the sandbox's
 # decline (for trying the failure). Other reasons (a real provider's) are shown as they come.
 PROVIDER_REASONS = [gettext_noop("The sandbox card was declined (amounts ending in ,02 are)")]
@@ -46,6 +48,7 @@ PROVIDER_REASONS = [gettext_noop("The sandbox card was declined (amounts ending 
 
 def provider_reason(message: str) -> str:
     return gettext(message) if message in PROVIDER_REASONS else message
+
 
 # Ledger reasons as the giver reads them on the funds page.
 REASONS = {
