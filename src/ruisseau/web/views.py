@@ -25,13 +25,18 @@ def home(request):
 FAVICON = (Path(__file__).parent / "static" / "web" / "favicon.ico").read_bytes()
 
 
-@require_GET
-def favicon(request):
-    """/favicon.ico, which browsers ask for whatever the page's <link rel="icon"> says: the logo,
-    from a file in the package (no collectstatic needed), cacheable for a day."""
-    response = HttpResponse(FAVICON, content_type="image/vnd.microsoft.icon")
+def package_file(data: bytes, content_type: str) -> HttpResponse:
+    """A file shipped in the package at a fixed address (no collectstatic needed), cacheable for
+    a day by anyone: the favicon, Flattr's old badge images."""
+    response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page's <link rel="icon"> says: the logo."""
+    return package_file(FAVICON, "image/vnd.microsoft.icon")
 
 
 def health(request):

@@ -13,6 +13,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_safe
 
 from ruisseau.errors import InvalidInput
+from ruisseau.web.views import package_file
 from ruisseau.widgets import counts, links
 from ruisseau.widgets.badge import etag_for, render_badge
 from ruisseau.widgets.fastpath import TAG_HEADER, tag_value
@@ -57,11 +58,10 @@ def badge_by_url(request):
 
 # Flattr's static badges at their historical paths (flattr-widgets.md §3.4): pages still carry
 # <img src=".../button/flattr-badge-large.png"> inside a link to an auto-submit URL or a thing.
-_LEGACY_BADGES = Path(__file__).resolve().parent.parent / "static" / "widgets"
+_LEGACY_BADGES = {size: (Path(__file__).resolve().parent.parent / "static" / "widgets" / f"flattr-badge-{size}.png")
+                  .read_bytes() for size in ("large", "small")}
 
 
 @require_safe
 def legacy_badge(request, size: str) -> HttpResponse:
-    response = HttpResponse((_LEGACY_BADGES / f"flattr-badge-{size}.png").read_bytes(), content_type="image/png")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return package_file(_LEGACY_BADGES[size], "image/png")
