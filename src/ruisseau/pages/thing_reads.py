@@ -28,6 +28,7 @@ from ruisseau.db import prepared_cursor
 from ruisseau.flattrs.models import Flattr, Pledge, PledgeState, Subscription
 from ruisseau.periods import Period
 from ruisseau.things.models import Thing, ThingOwner
+from ruisseau.things.services import controlled_by
 
 RECENT_FLATTRERS = 12
 PUBLIC_TTL_SECONDS = 10
@@ -191,7 +192,7 @@ PROFILE_LIST = 50
 def profile_view(person, viewer) -> ProfileView:
     owned = list(
         ThingOwner.objects.filter(user_id=person.id, thing__hidden=False)
-        .filter(Q(thing__site_page__isnull=True) | Q(thing__site_page__author_id=person.id))  # a site's share is not his page
+        .filter(thing__in=Thing.objects.filter(controlled_by([person.id])))  # a site's share is not his page
         .select_related("thing")
         .order_by("-thing__created_at", "-thing_id")[:PROFILE_LIST]
     )
